@@ -1,0 +1,26 @@
+"""Write README.md from nbs/index.ipynb (Quarto's `nbdev_readme` does this where Quarto is installed).
+Markdown cells are copied; code cells become ```python blocks (nbdev `#|` directives dropped; `#| hide` cells skipped).
+`--check` exits 1 when README.md differs from what would be written."""
+import json, sys
+from pathlib import Path
+root = Path(__file__).resolve().parent.parent
+
+def render(nb_path=root / "nbs" / "index.ipynb") -> str:
+    nb = json.loads(Path(nb_path).read_text())
+    out = []
+    for c in nb["cells"]:
+        src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        if c["cell_type"] == "markdown": out.append(src.strip())
+        elif c["cell_type"] == "code":
+            lines = src.splitlines()
+            if any(l.strip() in ("#| hide", "#|hide") for l in lines): continue
+            code = "\n".join(l for l in lines if not l.startswith("#|")).strip()
+            if code: out.append("```python\n" + code + "\n```")
+    return "<!-- generated from nbs/index.ipynb by tools/make_readme.py: edit the notebook, not this file -->\n\n" + "\n\n".join(out) + "\n"
+
+if __name__ == "__main__":
+    text, readme = render(), root / "README.md"
+    if "--check" in sys.argv:
+        if not readme.exists() or readme.read_text() != text:
+            print("README.md is out of date: run `python tools/make_readme.py`"); sys.exit(1)
+    else: readme.write_text(text); print(f"wrote {readme}")
