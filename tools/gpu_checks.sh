@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# All GPU checks in one prepared run (repo root, a CUDA machine): GPT-2 124M training throughput / MFU, the GPU
+# generation checks and eager/compiled fwd+bwd throughput, and the `gpu`-flagged cells of 02_model.
+# Needs torch, numpy, tiktoken, pyyaml; pure-python extras (fastcore, datasets) may sit in ./gpu_site.
+set -uo pipefail
+OUT=${OUT:-/tmp/gpu_out}; mkdir -p "$OUT"
+export PYTHONPATH=$PWD:$PWD/gpu_site WANDB_MODE=disabled LLM_E2E_DATA_DIR=$PWD/data MPLBACKEND=Agg
+nvidia-smi -L; python3 -c "import torch; print(torch.__version__, torch.cuda.get_device_name(0))"
+timeout ${T1:-180} python3 benchmarks/bench_gpu_124m.py --micro-batch 32 --steps 15 --full-steps 1 > "$OUT/bench_gpu_124m.txt" 2>&1; echo "bench_gpu_124m rc=$?"
+tail -25 "$OUT/bench_gpu_124m.txt"
+timeout ${T2:-100} python3 benchmarks/bench_gpu_train.py > "$OUT/bench_gpu_train.txt" 2>&1; echo "bench_gpu_train rc=$?"
+tail -15 "$OUT/bench_gpu_train.txt"
+timeout ${T3:-80} python3 tools/run_notebook.py nbs/02_model.ipynb --flags gpu > "$OUT/gpu_cells.txt" 2>&1; echo "gpu cells rc=$?"
+tail -15 "$OUT/gpu_cells.txt"
