@@ -13,7 +13,8 @@ TORCH_SPEC=${TORCH_SPEC:-torch==2.13.0}
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" || { echo "could not create $VENV"; echo "0 passed, 1 failed"; exit 1; }
 . "$VENV/bin/activate"
 t0=$(date +%s)
-python -c "import torch" 2>/dev/null || pip install -q "$TORCH_SPEC" || { echo "0 passed, 1 failed"; exit 1; }
+python -c "import torch" 2>/dev/null || pip install -q "$TORCH_SPEC" 2>&1 | grep -v -E "^WARNING: Location|is ignored" || true
+python -c "import torch" || { echo "torch install failed ($TORCH_SPEC)"; echo "0 passed, 1 failed"; exit 1; }
 pip install -q -e ".[dev]" 2>&1 | grep -v -E "^WARNING: Location|is ignored" || true
 python -c "import llm_e2e, nbdev, torch" || { echo "install failed"; echo "0 passed, 1 failed"; exit 1; }
 echo "install: $(( $(date +%s) - t0 )) s"
