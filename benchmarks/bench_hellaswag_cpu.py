@@ -48,8 +48,9 @@ def main():
         from llm_e2e.gpt2_weights import load_model
         small, _ = load_model(a.checkpoint)
     else:
-        small = GPTModel(get_preset("shakespeare")).eval()        # 4 layers, 256 wide, context 128
-    rows.append(bench("small (4x256)" + (" " + a.checkpoint if a.checkpoint else " random"), small, enc,
+        small = GPTModel(get_preset("shakespeare").replace(["model.emb_dim=256"])).eval()  # 4 layers, 256 wide, context 128
+    mc = small.cfg
+    rows.append(bench(f"small ({mc.n_layers}x{mc.emb_dim})" + (" " + a.checkpoint if a.checkpoint else " random"), small, enc,
                       items[:a.limit], a.batch_size))
     if a.gpt2_limit:
         g = GPTModel(get_preset("gpt2")).eval()                    # randomly initialised GPT-2 124M
