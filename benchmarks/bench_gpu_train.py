@@ -9,7 +9,7 @@ import torch
 from llm_e2e.config import get_preset, flops_per_token
 from llm_e2e.model import GPTModel
 
-PEAK_BF16 = {"H100": 989e12, "H200": 989e12, "A100": 312e12}
+from llm_e2e.training import peak_flops
 
 def measure(model, x, steps=10, warmup=3, opt=None):
     "Seconds per forward+backward (+ optimizer step when `opt`)."
@@ -52,7 +52,7 @@ def main():
     torch.backends.cuda.matmul.allow_tf32 = True; torch.backends.cudnn.allow_tf32 = True
     cfg = get_preset("gpt2").replace(["model.pad_vocab_multiple=64"])
     name = torch.cuda.get_device_name()
-    peak = next((v for k, v in PEAK_BF16.items() if k in name), None)
+    peak = peak_flops(name)
     B, T = a.batch, 1024
     x = torch.randint(0, 50257, (B, T), device="cuda")
     torch.manual_seed(0)

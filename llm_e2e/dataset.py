@@ -180,15 +180,18 @@ def get_tokenizer(tokenizer_dir=None, # folder with encoder.json + vocab.bpe (of
     return _ENCODING
 
 # %% ../nbs/01_dataset.ipynb #7db61ddf
-def resolve_device(device=None) -> torch.device:
-    "A `torch.device` for 'auto' / None (cuda > mps > cpu) or an explicit name."
+def resolve_device(device=None, # 'auto' / None (cuda > mps > cpu), 'cuda', 'cuda:N', 'mps', 'cpu' or a torch.device
+                   key: str = "device", # the setting's name in error messages, e.g. 'system.device'
+                   ) -> torch.device:
+    "A `torch.device` for 'auto' / None (cuda > mps > cpu) or an explicit name; LLMError if that device is not here."
     if isinstance(device, torch.device): return device
-    if device in (None, "auto"):
-        if torch.cuda.is_available(): return torch.device("cuda")
-        mps = getattr(torch.backends, "mps", None)
-        if mps is not None and mps.is_available(): return torch.device("mps")
-        return torch.device("cpu")
-    return torch.device(device)
+    want = "auto" if device is None else str(device)
+    has_mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
+    if want == "auto": want = "cuda" if torch.cuda.is_available() else ("mps" if has_mps else "cpu")
+    if want.startswith("cuda") and not torch.cuda.is_available():
+        raise LLMError(f"{key} is '{want}' but CUDA is not available here; use {key}=auto or cpu")
+    if want == "mps" and not has_mps: raise LLMError(f"{key} is 'mps' but MPS is not available; use {key}=auto or cpu")
+    return torch.device(want)
 
 def to_device(x: torch.Tensor, y: torch.Tensor, device: torch.device):
     "Move a batch to `device`: pinned memory + non_blocking copies on CUDA."

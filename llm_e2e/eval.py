@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import Optional, Union
 
 # %% auto #0
-__all__ = ['CORPORA', 'HUB_CORPORA', 'PPL_COLUMNS', 'EOT_TEXT', 'ICL_PROBES', 'EVAL_TASKS', 'resolve_device', 'model_device',
+__all__ = ['CORPORA', 'HUB_CORPORA', 'PPL_COLUMNS', 'EOT_TEXT', 'ICL_PROBES', 'EVAL_TASKS', 'model_device',
            'model_context_length', 'logits_at', 'read_jsonl', 'read_corpus', 'normalize_text', 'sliding_window_eval',
            'markdown_table', 'save_results', 'perplexity_table', 'encode_pair', 'loglikelihood', 'mean_stderr',
            'score_multiple_choice', 'read_lambada', 'lambada_request', 'eval_lambada', 'hellaswag_preprocess',
-           'hellaswag_doc', 'read_hellaswag_txt', 'read_hellaswag', 'eval_hellaswag', 'lm_eval_tasks',
-           'write_hf_tokenizer', 'run_lm_eval', 'hellaswag_official_from_item', 'classification_metrics', 'lcs_length',
-           'rouge_l', 'read_responses', 'instruction_metrics', 'chat_completion', 'format_instruction', 'judge_prompt',
-           'parse_score', 'judge_responses', 'greedy_continuation', 'run_icl_probes', 'plot_attention', 'EvalConfig',
-           'EvalRunConfig', 'load_eval_model', 'eval_main']
+           'hellaswag_doc', 'read_hellaswag_txt', 'read_hellaswag', 'eval_hellaswag', 'lm_eval_tasks', 'run_lm_eval',
+           'hellaswag_official_from_item', 'classification_metrics', 'lcs_length', 'rouge_l', 'read_responses',
+           'instruction_metrics', 'chat_completion', 'format_instruction', 'judge_prompt', 'parse_score',
+           'judge_responses', 'greedy_continuation', 'run_icl_probes', 'plot_attention', 'EvalConfig', 'EvalRunConfig',
+           'load_eval_model', 'eval_main']
 
 # %% ../nbs/06_eval.ipynb #3b5995cf
 import numpy as np
@@ -28,21 +28,10 @@ from tqdm.auto import tqdm
 
 # %% ../nbs/06_eval.ipynb #fb03ac67
 from .config import GPT2Config, LLMError, ConfigError, get_preset, load_config
-from .dataset import get_tokenizer, resolve_data_file
+from .dataset import get_tokenizer, resolve_data_file, resolve_device
 from .model import GPTModel
 
 # %% ../nbs/06_eval.ipynb #8ace234f
-def resolve_device(device: str = "auto", # 'auto' (cuda > mps > cpu), 'cpu', 'cuda', 'cuda:N', 'mps'
-                   ) -> torch.device:
-    "The torch device for `device`; 'auto' picks CUDA, then Apple MPS, then the CPU."
-    if device in (None, "auto"):
-        if torch.cuda.is_available(): return torch.device("cuda")
-        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available(): return torch.device("mps")
-        return torch.device("cpu")
-    if str(device).startswith("cuda") and not torch.cuda.is_available():
-        raise LLMError(f"device '{device}' asked for but CUDA is not available here; use --device cpu or auto")
-    return torch.device(device)
-
 def model_device(model) -> torch.device:
     "The device of the model's first parameter (CPU for a model without parameters)."
     p = next(iter(model.parameters()), None) if hasattr(model, "parameters") else None
@@ -549,19 +538,6 @@ metric_list:
 """)
         tasks.append("local_hellaswag")
     return tasks
-
-def write_hf_tokenizer(folder) -> Path:
-    "Add GPT-2 tokenizer files (vocab.json, merges.txt, ...) to a HF folder, built offline from the shipped encoder.json + vocab.bpe."
-    import inspect
-    from transformers import GPT2TokenizerFast
-    vocab, merges = resolve_data_file("tokenizer/encoder.json"), resolve_data_file("tokenizer/vocab.bpe")
-    if "vocab_file" in inspect.signature(GPT2TokenizerFast.__init__).parameters:         # transformers 4
-        tok = GPT2TokenizerFast(vocab_file=str(vocab), merges_file=str(merges))
-    else:                                                                                # transformers 5
-        tok = GPT2TokenizerFast(vocab=json.loads(vocab.read_text()),
-                                merges=[tuple(l.split()) for l in merges.read_text().split("\n")[1:] if l.strip()])
-    tok.save_pretrained(str(folder))
-    return Path(folder)
 
 def run_lm_eval(hf_folder, # a Hugging Face model folder (config.json, weights, tokenizer files)
                 tasks, # task names

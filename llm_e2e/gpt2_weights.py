@@ -13,9 +13,9 @@ from urllib.parse import urlparse
 __all__ = ['GPT2_TOP_MAP', 'GPT2_BLOCK_MAP', 'GPT2_HEAD', 'GPT2_IGNORED', 'HUB_ALIASES', 'mapping_table', 'hf_shapes',
            'check_hf_state_dict', 'hf_to_ours', 'ours_to_hf', 'read_state_dict', 'split_hf_state_dict', 'make_config',
            'config_from_hf', 'infer_config', 'hub_reachable', 'hub_download', 'find_hf_files', 'load_hf_weights',
-           'load_gpt2_with_config', 'load_gpt2', 'load_state_dict_checked', 'hf_config_dict', 'save_hf_tokenizer',
-           'save_hf', 'resolve_checkpoint', 'model_from_checkpoint', 'load_model', 'save_run_checkpoint', 'import_hf',
-           'export_hf', 'sample']
+           'load_gpt2_with_config', 'load_gpt2', 'strip_wrapper_prefixes', 'load_state_dict_checked', 'hf_config_dict',
+           'save_hf_tokenizer', 'save_hf', 'resolve_checkpoint', 'model_from_checkpoint', 'load_model',
+           'save_run_checkpoint', 'import_hf', 'export_hf', 'sample']
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #97f0bda7
 import torch
@@ -25,6 +25,8 @@ from safetensors.torch import save_file
 # %% ../nbs/04_load_openai_gpt2.ipynb #c4735d5f
 from .config import GPT2Config, ModelConfig, LLMError, PRESETS, get_preset
 from .model import GPTModel, generate_text
+from .dataset import resolve_device
+from .training import save_checkpoint
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #0811f7fc
 # (HF name, our name(s), transform); transform: None = copy, "T" = transpose, "split" = c_attn bias -> q/k/v,
@@ -302,10 +304,6 @@ def _dtype(dtype):
     if str(dtype) not in names: raise LLMError(f"dtype '{dtype}': use one of {', '.join(names)}")
     return names[str(dtype)]
 
-def _device(device):
-    if str(device) == "auto": return "cuda" if torch.cuda.is_available() else ("mps" if torch.backends.mps.is_available() else "cpu")
-    return device
-
 def find_hf_files(source, timeout: float = 60, cache_dir=None) -> tuple:
     "(weights file, config.json or None) for a hub id, a HF folder or a weights file."
     p = Path(source).expanduser()
@@ -352,7 +350,7 @@ def load_gpt2_with_config(source: Union[str, Path], # hub id ('gpt2', 'openai-co
     tie = hfc.get("tie_word_embeddings", True) if hfc else _head_is_wte(raw)
     sd = split_hf_state_dict(raw, tie=tie, source=str(wfile))
     cfg = config_from_hf(hfc, str(cfile), **kw) if hfc else infer_config(sd, n_heads, str(wfile), **kw)
-    with torch.device(_device(device)): model = GPTModel(cfg)
+    with resolve_device(device): model = GPTModel(cfg)
     load_hf_weights(model, sd, str(wfile), strict)
     dt = _dtype(dtype) or next(iter(sd.values())).dtype
     return model.to(dtype=dt).eval(), cfg
@@ -370,11 +368,15 @@ def load_gpt2(source: Union[str, Path], # hub id, HF folder, or weights file
     return load_gpt2_with_config(source, device=device, dtype=dtype, timeout=timeout, **kw)[0]
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #b76a7e3a
+def strip_wrapper_prefixes(sd: dict) -> dict:
+    "State-dict keys without the `_orig_mod.` (torch.compile) / `module.` (DDP) prefixes."
+    return {re.sub(r"^(_orig_mod\.|module\.)+", "", k): v for k, v in sd.items()}
+
 def load_state_dict_checked(model: torch.nn.Module, # the model to fill
                             sd: dict, # our parameter names; `_orig_mod.` / `module.` prefixes are removed
                             source: str = "checkpoint"): # name used in messages
     "`model.load_state_dict(sd)` after checking keys and shapes, raising `LLMError` that names the key and both shapes."
-    sd = {re.sub(r"^(_orig_mod\.|module\.)+", "", k): v for k, v in sd.items()}
+    sd = strip_wrapper_prefixes(sd)
     own = model.state_dict()
     tied = getattr(getattr(model, "cfg", None), "tie_embeddings", False)
     if tied and "out_head.weight" not in sd and "tok_emb.weight" in sd: sd["out_head.weight"] = sd["tok_emb.weight"]
@@ -427,7 +429,7 @@ def save_hf(model: GPTModel, # the model to write (any device / dtype)
     "Write `config.json` + `model.safetensors` (+ tokenizer files) in the Hugging Face GPT-2 layout; returns the folder."
     m = cfg.model if hasattr(cfg, "model") else (cfg or model.cfg)
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    sd = {re.sub(r"^(_orig_mod\.|module\.)+", "", k): v.detach().cpu() for k, v in model.state_dict().items()}
+    sd = {k: v.detach().cpu() for k, v in strip_wrapper_prefixes(model.state_dict()).items()}
     hf = ours_to_hf(sd, m)
     shapes = hf_shapes(m)
     for k, v in hf.items():   # our own output must fit the layout we promise
@@ -475,7 +477,7 @@ def model_from_checkpoint(ck: dict, # a loaded checkpoint {'model': state_dict, 
         what = f"keys {', '.join(map(str, list(ck)[:5]))}" if isinstance(ck, dict) else type(ck).__name__
         raise LLMError(f"{source}: not an llm_e2e checkpoint (expected a dict with 'model' and 'config', got {what})")
     cfg = _config_from_checkpoint(ck["config"], source)
-    with torch.device(_device(device)): model = GPTModel(cfg)
+    with resolve_device(device): model = GPTModel(cfg)
     load_state_dict_checked(model, ck["model"], source)
     return model.eval(), cfg
 
@@ -502,13 +504,8 @@ def save_run_checkpoint(model: GPTModel, cfg: GPT2Config, run_dir: Union[str, Pa
     "Write `step_XXXXXXX.pt` (trainer format) + `latest` + `config.yaml` into `run_dir`; returns the checkpoint path."
     run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
     cfg.save(run_dir / "config.yaml")
-    sd = {re.sub(r"^(_orig_mod\.|module\.)+", "", k): v.detach().cpu() for k, v in model.state_dict().items()}
-    path = run_dir / f"step_{step:07d}.pt"
-    tmpf = path.with_suffix(".pt.tmp")
-    torch.save({"model": sd, "config": cfg.to_dict(), "step": step, **extra}, tmpf)
-    os.replace(tmpf, path)                                   # never a half-written checkpoint under the final name
-    (run_dir / "latest").write_text(path.name + "\n")
-    return path
+    sd = {k: v.detach().cpu() for k, v in strip_wrapper_prefixes(model.state_dict()).items()}
+    return save_checkpoint(run_dir, {"model": sd, "config": cfg.to_dict(), "step": step, **extra})  # atomic, then `latest`
 
 def import_hf(source: Union[str, Path], # hub id, HF folder or weights file
               run_dir: Union[str, Path], # run directory to create

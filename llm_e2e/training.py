@@ -26,6 +26,7 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 
 # %% ../nbs/03_training.ipynb #7ac57974
 from .config import GPT2Config, LLMError, ConfigError, load_config, flops_per_token, get_preset
+from .dataset import resolve_device
 
 # %% ../nbs/03_training.ipynb #b388b083
 M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4   # glibc mallopt parameters (malloc.h)
@@ -39,14 +40,8 @@ def keep_freed_memory() -> bool:
     except (OSError, AttributeError): return False    # not glibc (musl, ...): nothing to do
 
 def get_device(cfg) -> torch.device:
-    "The device `cfg.system.device` names; 'auto' = cuda if available, else mps, else cpu."
-    want = cfg.system.device if hasattr(cfg, "system") else str(cfg)
-    has_mps = getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()
-    if want == "auto": want = "cuda" if torch.cuda.is_available() else ("mps" if has_mps else "cpu")
-    if want.startswith("cuda") and not torch.cuda.is_available():
-        raise LLMError(f"system.device is '{want}' but CUDA is not available here; use system.device=auto or cpu")
-    if want == "mps" and not has_mps: raise LLMError("system.device is 'mps' but MPS is not available; use system.device=auto or cpu")
-    return torch.device(want)
+    "The device `cfg.system.device` names; 'auto' = cuda if available, else mps, else cpu (`dataset.resolve_device`)."
+    return resolve_device(cfg.system.device if hasattr(cfg, "system") else cfg, key="system.device")
 
 _DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
 
