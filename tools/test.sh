@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of llm_e2e: installs the dev requirements into .venv, checks that the package and the
-# notebooks agree (nbdev_export) and that the notebooks are clean (nbdev_clean), runs nbdev_test, and ends
+# notebooks agree (nbdev_export), that the notebooks are clean (nbdev_clean), the README, the code style, the
+# notebooks as documents (show_doc, outputs, import cells) and the docs pre-processing, runs nbdev_test, and ends
 # with the line "N passed, N failed" (each check and each notebook counts as one test).
 # Extra arguments go to nbdev_test, e.g. `bash tools/test.sh --flags slow` or `--path nbs/02_model.ipynb`.
 set -uo pipefail
@@ -42,9 +43,18 @@ notebooks_clean() {
     echo "nbdev_clean changed notebooks: run nbdev_clean and commit nbs/"; git status --porcelain -- nbs; return 1; fi
 }
 readme_in_sync() { python tools/make_readme.py --check; }
+no_machine_paths() {   # absolute paths of one machine (a home, a checkout, a temporary folder) in tracked files
+  in_git || return 0
+  local hits; hits=$(git grep -nE "/(work|root)/|/home/[a-z]|/tmp/tmp" -- . ':!tools/test.sh' | cut -c1-160)
+  [ -z "$hits" ] || { echo "machine paths in tracked files:"; echo "$hits"; return 1; }
+}
 check "nbdev_export: package matches notebooks" export_in_sync
 check "nbdev_clean: notebooks are clean" notebooks_clean
 check "README.md generated from nbs/index.ipynb" readme_in_sync
+check "style: lines <= 120, no ';' statements, functions <= 60 lines" python tools/check_style.py
+check "notebooks: import cells, show_doc, committed outputs" python tools/check_notebooks.py
+check "no machine paths in the repository" no_machine_paths
+check "docs pre-processing (nbdev_proc_nbs) of every notebook" python tools/proc_nb.py
 
 # --- the notebooks: nbdev_test, one test per notebook ---
 log=$(mktemp)
