@@ -99,6 +99,7 @@ class TrainingConfig:
     max_steps: int = 1000 # optimizer steps in the run
     epochs: Optional[int] = None # stop after this many passes over the data (in-memory data); None = run to max_steps
     weight_decay: float = 0.1 # AdamW weight decay on 2-D weights only
+    decay_embeddings: bool = False # decay the embedding tables too (so the tied head), as nanoGPT does
     beta1: float = 0.9 # AdamW beta1
     beta2: float = 0.95 # AdamW beta2
     eps: float = 1e-8 # AdamW epsilon

@@ -68,9 +68,12 @@ def set_seed(seed: int):
     torch.manual_seed(seed)
 
 # %% ../nbs/03_training.ipynb #e38b2e3a
-def param_groups(model, weight_decay: float) -> list:
-    "AdamW groups: decay for trainable 2-D non-embedding weights, none for the rest; empty groups left out."
-    emb = {id(m.weight) for m in model.modules() if isinstance(m, torch.nn.Embedding)}
+def param_groups(model, # the (unwrapped) model
+                 weight_decay: float, # decay of the decayed group
+                 decay_embeddings: bool = False, # True: embedding tables (and a head tied to one) are decayed too
+                ) -> list:
+    "AdamW groups: decay for trainable 2-D weights (embeddings only if asked), none for the rest; no empty group."
+    emb = set() if decay_embeddings else {id(m.weight) for m in model.modules() if isinstance(m, torch.nn.Embedding)}
     decay, no_decay = [], []
     for n, p in model.named_parameters():        # named_parameters lists a tied weight once
         if not p.requires_grad: continue
@@ -85,7 +88,7 @@ def configure_optimizer(model, # the (unwrapped) model
                         fused: Optional[bool] = None): # None = fused where torch supports it
     "AdamW over the trainable parameters, weight decay on 2-D weights only, fused kernel where available."
     t = cfg.training
-    groups = param_groups(model, t.weight_decay)
+    groups = param_groups(model, t.weight_decay, t.decay_embeddings)
     kw = dict(lr=t.learning_rate, betas=(t.beta1, t.beta2), eps=t.eps)
     if fused is not False:
         try: return torch.optim.AdamW(groups, fused=True, **kw)
@@ -711,6 +714,17 @@ def _open_run_dir(cfg, di, resume=None, run_dir=None) -> tuple:
         for junk in run_dir.glob(".*.tmp*"): junk.unlink(missing_ok=True)    # left by a kill during a save
     return ckpt, run_dir
 
+def _load_optimizer_state(optimizer, state: dict, cfg):
+    "The checkpoint's AdamW moments; its groups must hold the same parameters (training.decay_embeddings decides)."
+    try:
+        optimizer.load_state_dict(state)
+    except ValueError as e:
+        flag = str(cfg.training.decay_embeddings).lower()
+        raise LLMError(f"the checkpoint's optimizer groups do not match this config's ({e}); the run was "
+                       f"probably started with another training.decay_embeddings (now {flag}): resume with the "
+                       f"other value") from None
+    _reset_hparams(optimizer, cfg)
+
 def _build_model(cfg, di, model=None, ckpt=None) -> tuple:
     "(model, optimizer, grad scaler): seeded init or the checkpoint's weights and moments; then the per-rank seed."
     set_seed(cfg.system.seed)
@@ -722,8 +736,7 @@ def _build_model(cfg, di, model=None, ckpt=None) -> tuple:
     optimizer = configure_optimizer(raw, cfg)
     scaler = torch.amp.GradScaler(di.device.type, enabled=(resolve_dtype(cfg, di.device) == torch.float16))
     if ckpt is not None:
-        optimizer.load_state_dict(ckpt["optimizer"])
-        _reset_hparams(optimizer, cfg)
+        _load_optimizer_state(optimizer, ckpt["optimizer"], cfg)
         if ckpt.get("scaler"): scaler.load_state_dict(ckpt["scaler"])
     set_seed(cfg.system.seed + di.rank)                      # per-rank randomness (dropout) from here on
     return raw, optimizer, scaler
