@@ -90,6 +90,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", type=int, nargs="+", default=[1337, 2, 3])
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
     ap.add_argument("--json", help="write every score to this file")
+    ap.add_argument("--only", choices=["ours", "reference"], help="train only one of the two (e.g. to try a switch)")
     ap.add_argument("overrides", nargs="*", help="dotted config overrides")
     a = ap.parse_args(argv)
     if a.threads:
@@ -101,6 +102,8 @@ def main(argv=None) -> int:
             cfg = base.replace([f"system.seed={seed}", f"logging.run_name=quality-{seed}"])
             for name, fn in (("llm_e2e.training.train", lambda: train_ours(cfg, out_dir)),
                              ("nanoGPT-style loop", lambda: train_nanogpt_style(cfg))):
+                if a.only and (name == "nanoGPT-style loop") == (a.only == "ours"):
+                    continue
                 t0 = time.time()
                 loss = val_loss(fn(), cfg)
                 scores[name].append(loss)
@@ -109,16 +112,18 @@ def main(argv=None) -> int:
     print(f"\nconfig {a.config} {' '.join(a.overrides)}: {m.n_layers} layers x {m.emb_dim}, T={base.data.block_size}, "
           f"batch {base.training.batch_size}, {base.training.max_steps} steps, seeds {a.seeds}\n")
     print("| trainer | mean val loss | sd | se | min | max |\n|---|---|---|---|---|---|")
-    stats = {name: summary(s) for name, s in scores.items()}
+    stats = {name: summary(s) for name, s in scores.items() if s}
     for name, s in stats.items():
         print(f"| {name} | {s['mean']:.4f} | {s['sd']:.4f} | {s['se']:.4f} | {s['min']:.4f} | {s['max']:.4f} |")
+    if a.json:
+        Path(a.json).write_text(json.dumps(dict(config=a.config, overrides=a.overrides, seeds=a.seeds, scores=scores),
+                                           indent=1))
+    if a.only:
+        return 0
     ours, ref = stats["llm_e2e.training.train"], stats["nanoGPT-style loop"]
     diff, se = ours["mean"] - ref["mean"], math.sqrt(ours["se"] ** 2 + ref["se"] ** 2)
     verdict = "no worse (within one standard error)" if diff <= se else "worse by more than one standard error"
     print(f"\nours - nanoGPT-style = {diff:+.4f} +- {se:.4f} (standard error): {verdict}")
-    if a.json:
-        Path(a.json).write_text(json.dumps(dict(config=a.config, overrides=a.overrides, seeds=a.seeds, scores=scores),
-                                           indent=1))
     return 0
 
 

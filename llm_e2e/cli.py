@@ -4,40 +4,55 @@
 
 # %% ../nbs/07_cli.ipynb #4b18896b
 from __future__ import annotations
-import argparse, sys
+import argparse, re, sys
 from pathlib import Path
 from .config import LLMError, load_config
 
 # %% auto #0
-__all__ = ['build_parser', 'main']
+__all__ = ['build_parser', 'parse_args', 'main']
 
 # %% ../nbs/07_cli.ipynb #d41267cc
-def _train(a):
-    from llm_e2e.training import train_main
+def _is_override(s: str) -> bool:
+    "Is `s` a dotted KEY=VALUE override (and not an option or an existing file whose name holds '=')?"
+    key = s.split("=", 1)[0]
+    return "=" in s and re.fullmatch(r"[A-Za-z_][\w.]*", key) is not None and not Path(s).exists()
+
+def _config_and_overrides(a) -> tuple:
+    "(config, overrides) of train / finetune: with --resume the CONFIG may be left out and overrides given alone."
     config, overrides = a.config, list(a.overrides)
-    if config is not None and "=" in config and not Path(config).exists():   # only overrides given, with --resume
+    if config is not None and _is_override(config):            # only overrides given, with --resume
         config, overrides = None, [config] + overrides
     if config is None and not a.resume:
         raise LLMError("give a CONFIG (file or preset name) or --resume RUN_DIR")
-    r = train_main(config, overrides, resume=a.resume)
+    return config, overrides
+
+def _train(a):
+    from llm_e2e.training import train_main
+    r = train_main(*_config_and_overrides(a), resume=a.resume)
     return 130 if getattr(r, "interrupted", False) else 0   # stopped by Ctrl-C / SIGTERM (checkpoint saved)
 
 def _finetune(a):
     from llm_e2e.finetune import finetune_main
-    finetune_main(a.config, list(a.overrides), resume=a.resume)
+    finetune_main(*_config_and_overrides(a), resume=a.resume)
 
 def _eval(a):
-    from llm_e2e.eval import eval_main, _is_predictions_file
-    if a.task == "classification" and not (a.data and all(_is_predictions_file(d) for d in a.data)):
-        return _eval_classification_run(a)
-    eval_main(a.source, task=a.task, data=a.data, limit=a.limit, out_dir=a.out, device=a.device)
+    "Settings: the defaults < --config FILE < KEY=VALUE overrides < options; all checked before a model loads."
+    from llm_e2e.eval import eval_main, load_eval_config, _is_predictions_file
+    data = [d for d in a.data or [] if not _is_override(d)] or None
+    overrides = [*a.overrides, *(d for d in a.data or [] if _is_override(d))]   # overrides typed after --data
+    cfg = load_eval_config(a.config, overrides, limit=a.limit, max_tokens=a.max_tokens, context=a.context,
+                           stride=a.stride, batch_size=a.batch_size)
+    if a.task == "classification" and not (data and all(_is_predictions_file(d) for d in data)):
+        return _eval_classification_run(a, data, cfg.eval.limit)
+    eval_main(a.source, task=a.task, data=data, out_dir=a.out, device=a.device, config=cfg)
 
-def _eval_classification_run(a):
+def _eval_classification_run(a, data, limit):
     "A fine-tuned classification run on its test split (or --data): a table, results in --out or <run>/eval."
     from llm_e2e.eval import markdown_table, save_results
     from llm_e2e.finetune import evaluate_classification_run
     out = Path(a.out) if a.out else Path(a.source) / "eval"
-    r = evaluate_classification_run(a.source, a.data, a.limit, device=a.device, out_dir=out)
+    r = evaluate_classification_run(a.source, data, limit, batch_size=a.batch_size or 32, device=a.device,
+                                    out_dir=out)
     table = markdown_table([{k: v for k, v in r.items() if not isinstance(v, (list, dict))}])
     print(f"\n## classification ({a.source})\n{table}")
     save_results(r, out, "classification", table)
@@ -49,7 +64,7 @@ def _sample(a):
 
 def _export_hf(a):
     from llm_e2e.gpt2_weights import export_hf
-    print(export_hf(a.run_dir, a.out_dir))
+    print(export_hf(a.run_dir, a.out_dir, adapter=a.adapter))
 
 def _import_hf(a):
     from llm_e2e.gpt2_weights import import_hf
@@ -61,75 +76,145 @@ def _config(a):
     print(yaml.safe_dump(cfg.to_dict(), sort_keys=False), end="")
 
 # %% ../nbs/07_cli.ipynb #b97a073a
-def _add_run_commands(sub):
-    "train and finetune: a config, dotted overrides, --resume."
-    s = sub.add_parser("train", help="pre-train from a config (or resume a run)")
-    s.add_argument("config", nargs="?", help="YAML config file or preset name (shakespeare, tiny, gpt2, ...)")
-    s.add_argument("overrides", nargs="*", help="dotted overrides, e.g. training.max_steps=100")
-    s.add_argument("--resume", metavar="RUN_DIR", help="continue this run from its latest checkpoint")
-    s.set_defaults(func=_train)
-    s = sub.add_parser("finetune", help="fine-tune for classification or instruction following")
-    s.add_argument("config", help="YAML fine-tuning config")
-    s.add_argument("overrides", nargs="*", help="dotted overrides, e.g. finetune.trainable=lora")
-    s.add_argument("--resume", metavar="RUN_DIR")
-    s.set_defaults(func=_finetune)
+_EPILOGS = dict(
+    train="""examples:
+  llm-e2e train configs/shakespeare.yaml
+  llm-e2e train tiny training.max_steps=100 logging.out_dir=runs
+  llm-e2e train --resume runs/x                              # continue from the latest checkpoint
+  llm-e2e train --resume runs/x training.max_steps=2000      # dotted overrides work with --resume too""",
+    finetune="""examples:
+  llm-e2e finetune configs/finetune-sst2.yaml
+  llm-e2e finetune configs/finetune-sst2.yaml finetune.trainable=lora training.batch_size=8
+  llm-e2e finetune --resume runs/x training.max_steps=500    # dotted overrides work with --resume too""",
+    eval="""settings, weakest first: the defaults, --config FILE, KEY=VALUE overrides, the options above.
+units: --limit counts items (passages, HellaSwag items, responses, test examples; for perplexity the
+first N documents of each corpus), --max-tokens counts the tokens perplexity scores per corpus.
 
-def _add_model_commands(sub):
-    "eval and sample: a run, checkpoint, Hugging Face folder or hub id."
-    s = sub.add_parser("eval", help="evaluate a run or GPT-2 weights")
-    s.add_argument("source", help="run directory, checkpoint, Hugging Face folder or hub id")
-    s.add_argument("--task", default="perplexity",
+examples:
+  llm-e2e eval runs/x                                        # perplexity table of the default corpora
+  llm-e2e eval runs/x --config configs/eval.yaml eval.corpora=[c4] --max-tokens 50000
+  llm-e2e eval runs/x --task lambada --limit 500
+  llm-e2e eval runs/clf --task classification                # a fine-tuned classifier on its test split""",
+)
+
+_SOURCE_HELP = "run directory, checkpoint .pt, Hugging Face folder or hub id"
+
+def _positive_int(s: str) -> int:
+    "argparse type: an integer > 0."
+    try:
+        v = int(s)
+    except ValueError:
+        v = 0
+    if v <= 0: raise argparse.ArgumentTypeError(f"'{s}' is not a positive integer")
+    return v
+
+def _device(s: str) -> str:
+    "argparse type of --device: auto, cpu, cuda, cuda:N or mps."
+    if re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", s): return s
+    raise argparse.ArgumentTypeError(f"'{s}' is not a device: use auto, cpu, cuda, cuda:N or mps")
+
+def _command(sub, name: str, what: str, func):
+    "A sub-parser with its help line, examples (if any) and the function it runs."
+    s = sub.add_parser(name, help=what, description=what, epilog=_EPILOGS.get(name),
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.set_defaults(func=func)
+    return s
+
+def _add_run_command(sub, name: str, what: str, func, example: str):
+    "train or finetune: a config, dotted overrides, --resume."
+    s = _command(sub, name, what, func)
+    s.add_argument("config", nargs="?", metavar="CONFIG",
+                   help="YAML config file or preset name (tiny, shakespeare, gpt2, ...); may be left out with --resume")
+    s.add_argument("overrides", nargs="*", metavar="KEY=VALUE",
+                   help=f"dotted overrides of the config, e.g. {example}; with --resume they change the run's config")
+    s.add_argument("--resume", metavar="RUN_DIR", help="continue this run from its latest checkpoint")
+
+def _add_eval_command(sub):
+    "eval: a model source, a config, dotted overrides and options with one unit each."
+    s = _command(sub, "eval", "evaluate a run or GPT-2 weights (perplexity, LAMBADA, HellaSwag, ...)", _eval)
+    s.add_argument("source", metavar="SOURCE", help=_SOURCE_HELP)
+    s.add_argument("overrides", nargs="*", metavar="KEY=VALUE",
+                   help="dotted overrides of the eval config, e.g. eval.stride=256 eval.corpora=[c4]")
+    s.add_argument("--config", metavar="FILE", help="eval YAML with an `eval:` section (e.g. configs/eval.yaml)")
+    s.add_argument("--task", default="perplexity", help="what to evaluate (default: perplexity)",
                    choices=["perplexity", "lambada", "hellaswag", "icl", "classification", "instruction", "all"])
-    s.add_argument("--data", nargs="*", help="data files or hub ids (task dependent)")
-    s.add_argument("--limit", type=int, help="evaluate only the first N items")
-    s.add_argument("--out", help="folder for results (default: the run directory)")
-    s.add_argument("--device", default="auto")
-    s.set_defaults(func=_eval)
-    s = sub.add_parser("sample", help="generate text from a run or GPT-2 weights")
-    s.add_argument("source", help="run directory, checkpoint, Hugging Face folder or hub id")
-    s.add_argument("--prompt", default="\n")
-    s.add_argument("--max-new-tokens", type=int, default=100)
-    s.add_argument("--temperature", type=float, default=0.8)
-    s.add_argument("--top-k", type=int)
-    s.add_argument("--top-p", type=float)
-    s.add_argument("--seed", type=int)
-    s.add_argument("--device", default="cpu")
-    s.set_defaults(func=_sample)
+    s.add_argument("--data", nargs="+", metavar="PATH", help="data files or hub ids for the task: perplexity corpora, "
+                   "a LAMBADA / HellaSwag file, responses.jsonl, predictions or a labelled test file")
+    s.add_argument("--limit", type=_positive_int, metavar="N", help="only the first N items of each task: passages, "
+                   "HellaSwag items, responses, test examples; perplexity: the first N documents per corpus")
+    s.add_argument("--max-tokens", type=_positive_int, metavar="N",
+                   help="perplexity: score at most N tokens per corpus (eval.max_tokens)")
+    s.add_argument("--context", type=_positive_int, metavar="N",
+                   help="perplexity: sliding-window length in tokens (eval.context; default: the model's)")
+    s.add_argument("--stride", type=_positive_int, metavar="N",
+                   help="perplexity: window step in tokens (eval.stride; default: context / 2)")
+    s.add_argument("--batch-size", type=_positive_int, metavar="N",
+                   help="windows / items per forward (eval.batch_size)")
+    s.add_argument("--out", metavar="DIR", help="folder for results (default: <run>/eval)")
+    s.add_argument("--device", type=_device, default="auto", help="auto, cpu, cuda, cuda:N or mps (default: auto)")
+
+def _add_sample_command(sub):
+    "sample: text from a run or GPT-2 weights."
+    s = _command(sub, "sample", "generate text from a run or GPT-2 weights", _sample)
+    s.add_argument("source", metavar="SOURCE", help=_SOURCE_HELP)
+    s.add_argument("--prompt", default="\n", help="text to continue (default: a new line)")
+    s.add_argument("--max-new-tokens", type=int, default=100, metavar="N", help="tokens to generate (default: 100)")
+    s.add_argument("--temperature", type=float, default=0.8, help="softmax temperature; 0 = greedy (default: 0.8)")
+    s.add_argument("--top-k", type=int, metavar="K", help="sample from the K most likely tokens only")
+    s.add_argument("--top-p", type=float, metavar="P", help="nucleus sampling: the most likely tokens up to mass P")
+    s.add_argument("--seed", type=int, help="random seed (the same seed gives the same text)")
+    s.add_argument("--device", type=_device, default="cpu", help="auto, cpu, cuda, cuda:N or mps (default: cpu)")
 
 def _add_file_commands(sub):
     "export-hf, import-hf and config."
-    s = sub.add_parser("export-hf", help="write a run's weights in the Hugging Face GPT-2 format")
-    s.add_argument("run_dir")
-    s.add_argument("out_dir")
-    s.set_defaults(func=_export_hf)
-    s = sub.add_parser("import-hf", help="make a run directory from GPT-2 weights (hub id, folder or file)")
-    s.add_argument("source")
-    s.add_argument("run_dir")
-    s.set_defaults(func=_import_hf)
-    s = sub.add_parser("config", help="validate a config and print it as YAML")
-    s.add_argument("config")
-    s.add_argument("overrides", nargs="*")
-    s.set_defaults(func=_config)
+    s = _command(sub, "export-hf", "write a run's weights and tokenizer in the Hugging Face format", _export_hf)
+    s.add_argument("run_dir", metavar="RUN_DIR", help="run directory or checkpoint .pt")
+    s.add_argument("out_dir", metavar="OUT_DIR",
+                   help="folder to write (config.json, model.safetensors, tokenizer files)")
+    s.add_argument("--adapter", action="store_true", help="LoRA runs: write a PEFT LoRA adapter + its base model "
+                                                          "(OUT_DIR/base) instead of the merged weights")
+    s = _command(sub, "import-hf", "make a run directory from GPT-2 weights (hub id, folder or file)", _import_hf)
+    s.add_argument("source", metavar="SOURCE",
+                   help="hub id (gpt2, openai-community/gpt2-medium, ...), Hugging Face folder or file")
+    s.add_argument("run_dir", metavar="RUN_DIR", help="run directory to create (config.yaml, checkpoint)")
+    s = _command(sub, "config", "validate a config and print it as YAML", _config)
+    s.add_argument("config", metavar="CONFIG", help="YAML config file or preset name")
+    s.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="dotted overrides, e.g. training.max_steps=100")
 
 def build_parser() -> argparse.ArgumentParser:
     "The `llm-e2e` argument parser (one sub-parser per command)."
     p = argparse.ArgumentParser(prog="llm-e2e", description="Pre-train, fine-tune and evaluate GPT-2 style models.")
-    sub = p.add_subparsers(dest="cmd", metavar="COMMAND", required=True)
-    _add_run_commands(sub)
-    _add_model_commands(sub)
+    sub = p.add_subparsers(dest="cmd", metavar="COMMAND", required=True, help="run `llm-e2e COMMAND --help` for more")
+    _add_run_command(sub, "train", "pre-train from a config (or resume a run)", _train, "training.max_steps=100")
+    _add_run_command(sub, "finetune", "fine-tune for classification or instruction following", _finetune,
+                     "finetune.trainable=lora")
+    _add_eval_command(sub)
+    _add_sample_command(sub)
     _add_file_commands(sub)
     return p
 
+def parse_args(argv=None) -> argparse.Namespace:
+    "The parsed command line; KEY=VALUE overrides may also come after options (`eval RUN --config F eval.stride=8`)."
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and hasattr(args, "overrides") and all(_is_override(x) for x in extra):
+        args.overrides = [*args.overrides, *extra]
+    elif extra:
+        parser.parse_args(argv)                                 # argparse's own message and exit code 2
+    return args
+
+# the errors a user can fix: one line on stderr, exit code 2 (ConfigError is an LLMError and a ValueError)
+_USER_ERRORS = (LLMError, FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError)
+
 def main(argv=None) -> int:
-    "Entry point of `llm-e2e`: returns the exit code (2 for user errors, printed as one line)."
-    args = build_parser().parse_args(argv)
+    "Entry point of `llm-e2e`: returns the exit code (2 for user errors, printed whole on one line)."
+    args = parse_args(argv)
     try:
         return args.func(args) or 0
-    except LLMError as e:
-        print(f"llm-e2e {args.cmd}: error: {' '.join(str(e).split())}", file=sys.stderr)
-        return 2
-    except FileNotFoundError as e:
-        print(f"llm-e2e {args.cmd}: error: {e}", file=sys.stderr)
+    except _USER_ERRORS as e:
+        msg = " ".join(str(e).split()) or type(e).__name__
+        print(f"llm-e2e {args.cmd}: error: {msg}", file=sys.stderr)
         return 2
 
 # %% ../nbs/07_cli.ipynb #e3f1de85

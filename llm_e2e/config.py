@@ -331,14 +331,14 @@ def _coerce(v, tp, key, source):
         if isinstance(v, bool): raise ConfigError(f"{source}: {key}: expected an integer, got {v!r}")
         if isinstance(v, int): return v
         try: f = float(str(v).replace("_", "")) if isinstance(v, str) else float(v)
-        except ValueError: f = math.nan
+        except (TypeError, ValueError): f = math.nan
         if math.isfinite(f) and f == int(f): return int(f)
         raise ConfigError(f"{source}: {key}: expected an integer, got {v!r}")
     if tp is float:
         if isinstance(v, bool): raise ConfigError(f"{source}: {key}: expected a number, got {v!r}")
         if isinstance(v, (int, float)): return float(v)
         try: return float(str(v).replace("_", ""))
-        except ValueError: raise ConfigError(f"{source}: {key}: expected a number, got {v!r}") from None
+        except (TypeError, ValueError): raise ConfigError(f"{source}: {key}: expected a number, got {v!r}") from None
     if tp is str:
         if isinstance(v, (dict, list)): raise ConfigError(f"{source}: {key}: expected a string, got {v!r}")
         return v if isinstance(v, str) else str(v)

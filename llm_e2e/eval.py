@@ -5,7 +5,7 @@
 # %% ../nbs/06_eval.ipynb #16fa7b7f
 from __future__ import annotations
 import bz2, gzip, io, json, math, os, re, socket, string, time, urllib.error, urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -19,7 +19,7 @@ __all__ = ['CORPORA', 'HUB_CORPORA', 'PPL_COLUMNS', 'EOT_TEXT', 'ICL_PROBES', 'E
            'classification_metrics', 'lcs_length', 'rouge_l', 'read_responses', 'instruction_metrics',
            'chat_completion', 'format_instruction', 'judge_prompt', 'parse_score', 'judge_responses',
            'greedy_continuation', 'run_icl_probes', 'plot_attention', 'EvalConfig', 'EvalRunConfig', 'load_eval_model',
-           'eval_main']
+           'load_eval_config', 'eval_main']
 
 # %% ../nbs/06_eval.ipynb #3b5995cf
 import numpy as np
@@ -267,12 +267,14 @@ def perplexity_table(model, # the model
                      corpora=tuple(CORPORA), # names, files or hub ids
                      out_dir=None, # write perplexity.json / perplexity.md here
                      normalize: bool = False, # lower-case and strip punctuation
+                     max_docs: Optional[int] = None, # only the first N documents of each corpus (None = all)
                      **kw, # passed to `sliding_window_eval` (context, stride, batch_size, max_tokens, device, progress)
                      ) -> list:
     "One row per corpus: tokens, loss, perplexity, bits per byte, top-1 / top-5 next-token accuracy."
     rows = []
     for c in corpora:
-        r = sliding_window_eval(model, enc, read_corpus(c), normalize=normalize, desc=str(c), **kw)
+        docs = read_corpus(c, max_docs=max_docs or 1000)[:max_docs]                  # hub ids: stream only those
+        r = sliding_window_eval(model, enc, docs, normalize=normalize, desc=str(c), **kw)
         rows.append(dict(corpus=str(c) + (" (normalised)" if normalize else ""), **r))
     if out_dir is not None: save_results(rows, out_dir, "perplexity", markdown_table(rows, PPL_COLUMNS))
     return rows
@@ -920,10 +922,10 @@ class EvalConfig:
     corpora: list[str] = field(default_factory=lambda: list(CORPORA)) # perplexity corpora: names, files, hub ids
     context: Optional[int] = None # sliding-window length (None = the model's context length)
     stride: Optional[int] = None # sliding-window step (None = context // 2)
-    max_tokens: Optional[int] = None # tokens scored per corpus (None = all)
+    max_tokens: Optional[int] = None # perplexity: tokens scored per corpus (None = all)
     normalize: bool = False # lower-case and strip punctuation before perplexity
     batch_size: int = 8 # windows / requests / multiple-choice items per forward
-    limit: Optional[int] = None # items of LAMBADA / HellaSwag / responses (None = all)
+    limit: Optional[int] = None # first N items of each task (perplexity: documents per corpus; None = all)
     hellaswag: Optional[str] = None # HellaSwag source: None = shipped .txt.bz2, a .jsonl, or 'Rowan/hellaswag'
     judge_url: Optional[str] = None # OpenAI-compatible server for the instruction judge (None = no judge)
     judge_model: str = "llama3" # judge model name
@@ -932,7 +934,7 @@ class EvalConfig:
     def check(self):
         "Raise a ConfigError that names the key of the first setting out of range."
         if self.batch_size <= 0: raise ConfigError(f"eval.batch_size: must be positive, got {self.batch_size}")
-        for k in ("context", "stride"):
+        for k in ("context", "stride", "max_tokens", "limit"):
             v = getattr(self, k)
             if v is not None and v <= 0: raise ConfigError(f"eval.{k}: must be positive, got {v}")
         if self.context and self.stride and self.stride > self.context:
@@ -984,7 +986,7 @@ class _EvalJob:
     cfg: EvalConfig # the `eval` section
     enc: Any # the tiktoken encoding
     data: Optional[list] # --data: paths / hub ids
-    limit: Optional[int] # first N items
+    limit: Optional[int] # first N items (perplexity: documents per corpus)
     batch_size: int # per forward
     progress: bool # progress bars
     model: Any = None # loaded for the tasks that need one
@@ -994,11 +996,11 @@ class _EvalJob:
         return self.data if self.data and self.task == task else None
 
 def _perplexity_task(job: _EvalJob) -> tuple:
+    "One row per corpus; `limit` counts documents, `max_tokens` tokens (each corpus stops at the first it reaches)."
     ec = job.cfg
-    max_tok = job.limit * 1000 if job.limit else ec.max_tokens
     rows = perplexity_table(job.model, job.enc, job.data_for("perplexity") or ec.corpora, normalize=ec.normalize,
-                            context=ec.context, stride=ec.stride, batch_size=job.batch_size, max_tokens=max_tok,
-                            progress=job.progress)
+                            max_docs=job.limit, context=ec.context, stride=ec.stride, batch_size=job.batch_size,
+                            max_tokens=ec.max_tokens, progress=job.progress)
     return rows, markdown_table(rows, PPL_COLUMNS)
 
 def _lambada_task(job: _EvalJob) -> tuple:
@@ -1046,16 +1048,40 @@ _TASK_FNS = {"perplexity": _perplexity_task, "lambada": _lambada_task, "hellaswa
 _MODEL_TASKS = ("perplexity", "lambada", "hellaswag", "icl")                      # the tasks that load the model
 
 # %% ../nbs/06_eval.ipynb #2b38daf8
-def _eval_config(config, overrides) -> EvalRunConfig:
-    "The config of `eval_main`: an EvalRunConfig as given, a YAML file with overrides, or the defaults with overrides."
-    if isinstance(config, EvalRunConfig): return config
-    if config: return load_config(config, overrides, cls=EvalRunConfig)
-    return EvalRunConfig().replace(list(overrides))
+def _check_eval_override_keys(overrides):
+    "A bare key of the eval section ('stride=256') gets an error that names the dotted key ('eval.stride')."
+    names = [f.name for f in fields(EvalConfig)]
+    for o in overrides:
+        key = o.split("=", 1)[0].strip().lstrip("-")
+        if "=" in o and key in names:
+            raise ConfigError(f"override '{o}': unknown key '{key}' (did you mean 'eval.{key}={o.split('=', 1)[1]}'?)")
+
+def _eval_config_file(config) -> Path:
+    "The path of an eval YAML; a clear error for a missing one or a folder."
+    p = Path(config).expanduser()
+    if not p.is_file():
+        what = "is a folder" if p.is_dir() else "not found"
+        raise ConfigError(f"eval config file '{config}' {what}; give a YAML file with an `eval:` section "
+                          f"(e.g. configs/eval.yaml) or leave --config out for the defaults")
+    return p
+
+def load_eval_config(config=None, # an eval YAML (configs/eval.yaml), an EvalRunConfig, or None = the defaults
+                     overrides=(), # dotted overrides, e.g. ['eval.stride=256', 'eval.corpora=[c4]']
+                     **options, # eval settings that win over both (None = not given), e.g. max_tokens=5000
+                     ) -> EvalRunConfig:
+    "The validated config of `eval_main`: file < dotted overrides < options; every error names its key."
+    opts = [f"eval.{k}={json.dumps(v)}" for k, v in options.items() if v is not None]
+    overrides = [*overrides, *opts]
+    _check_eval_override_keys(overrides)
+    if isinstance(config, EvalRunConfig): return config.replace(overrides)
+    if config is None or config == "": return EvalRunConfig().replace(overrides)
+    return load_config(_eval_config_file(config), overrides, cls=EvalRunConfig)
 
 def eval_main(source, # run directory, checkpoint .pt, Hugging Face folder, hub id (or an nn.Module)
               task: str = "perplexity", # one of EVAL_TASKS
               data=None, # paths / hub ids: perplexity corpora, HellaSwag / LAMBADA file, responses, predictions
-              limit: Optional[int] = None, # first N items (LAMBADA, HellaSwag, responses); perplexity: N*1000 tokens
+              limit: Optional[int] = None, # first N items of each task (perplexity: documents per corpus)
+              max_tokens: Optional[int] = None, # perplexity: at most N tokens per corpus (None = the config's)
               out_dir=None, # results folder (None = <run dir>/eval when source is a folder, else not saved)
               device: str = "auto", # 'auto', 'cpu', 'cuda', 'mps'
               batch_size: Optional[int] = None, # per forward (None = the config's)
@@ -1065,10 +1091,9 @@ def eval_main(source, # run directory, checkpoint .pt, Hugging Face folder, hub 
               ) -> dict:
     "Run one evaluation task (or all), print a table, save JSON + markdown; return {task: results}."
     if task not in EVAL_TASKS: raise LLMError(f"unknown eval task '{task}'; choose one of {', '.join(EVAL_TASKS)}")
-    ec = _eval_config(config, overrides).eval
+    ec = load_eval_config(config, overrides, limit=limit, max_tokens=max_tokens, batch_size=batch_size).eval
     data = [data] if isinstance(data, (str, Path)) else (list(data) if data else None)
-    job = _EvalJob(source, task, ec, get_tokenizer(), data, limit if limit is not None else ec.limit,
-                   batch_size or ec.batch_size, progress)
+    job = _EvalJob(source, task, ec, get_tokenizer(), data, ec.limit, ec.batch_size, progress)
     out_dir = Path(out_dir) if out_dir is not None else _default_out_dir(source)
     tasks = [*_MODEL_TASKS, *(["instruction"] if data else [])] if task == "all" else [task]
     name = str(source)

@@ -4,23 +4,24 @@
 
 # %% ../nbs/05_finetune.ipynb #21c6e2a0
 from __future__ import annotations
-import csv, dataclasses, functools, json, math, os, time, warnings
+import codecs, csv, dataclasses, functools, json, math, os, shlex, tempfile, time, warnings
 from collections import Counter
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Callable, Optional, Sequence, Union
 
 # %% auto #0
-__all__ = ['FT_TASKS', 'FT_TRAINABLE', 'PAD_SIDES', 'SPLITS', 'PROMPT_TEMPLATES', 'INSTRUCTION_FIELDS', 'FinetuneConfig',
-           'FinetuneRunConfig', 'find_data_file', 'read_records', 'load_hub_split', 'ClassificationSplit',
-           'ClassificationData', 'load_classification_data', 'pad_batch', 'collate_classification', 'last_token_index',
+__all__ = ['FT_TASKS', 'FT_TRAINABLE', 'PAD_SIDES', 'SPLITS', 'PROMPT_TEMPLATES', 'ENCODINGS', 'FALLBACK_CODECS',
+           'INSTRUCTION_FIELDS', 'FinetuneConfig', 'FinetuneRunConfig', 'find_data_file', 'decode_text', 'read_records',
+           'load_hub_split', 'find_data_source', 'read_labelled_sources', 'ClassificationSplit', 'ClassificationData',
+           'split_sources', 'load_classification_data', 'pad_batch', 'collate_classification', 'last_token_index',
            'GPTClassifier', 'LoRALinear', 'apply_lora', 'merge_lora', 'count_trainable', 'set_trainable',
            'format_prompt', 'load_instruction_data', 'encode_instruction', 'build_instruction_examples',
            'collate_instruction', 'FinetuneLoader', 'evaluate_classifier', 'evaluate_lm_loss', 'generate_responses',
            'load_base_model', 'build_finetune_model', 'classification_loss', 'FinetuneResult', 'setup_finetune',
            'FinetuneData', 'load_finetune_data', 'finetune_model', 'task_functions', 'make_train_loader',
            'train_finetune', 'classification_test_metrics', 'instruction_test_metrics', 'final_evaluation', 'finetune',
-           'load_finetuned', 'classify', 'respond', 'finetune_main', 'evaluate_classification_run']
+           'load_finetuned', 'classify', 'respond', 'export_hint', 'finetune_main', 'evaluate_classification_run']
 
 # %% ../nbs/05_finetune.ipynb #4b8cb8ab
 import numpy as np
@@ -32,7 +33,7 @@ import datasets
 # %% ../nbs/05_finetune.ipynb #688f06c2
 from .config import GPT2Config, ConfigError, LLMError, get_preset, load_config, resolve_device, _choice, _positive
 from .config import DataConfig, ModelConfig, TrainingConfig, LoggingConfig, SystemConfig  # GPT2Config's fields
-from .dataset import get_tokenizer, resolve_data_file
+from .dataset import data_dirs, get_tokenizer, resolve_data_file
 from .model import GPTModel
 from .gpt2_weights import load_model, save_hf
 from .eval import accuracy, confusion_matrix, macro_f1, plot_confusion_matrix, classification_metrics
@@ -68,13 +69,20 @@ class FinetuneConfig:
     train_split: str = "train" # hub dataset: training split
     val_split: Optional[str] = None # hub dataset: validation split (None = a seeded val_fraction of the training split)
     test_split: Optional[str] = "test" # hub dataset: test split (None = a seeded test_fraction of the training split)
-    # csv / tsv / json / jsonl file (or SMSSpamCollection): a path, or a relpath under data/ or $LLM_E2E_DATA_DIR
-    train_file: Optional[str] = "sentiment/sst2/train.tsv"
-    val_file: Optional[str] = "sentiment/sst2/dev.tsv" # validation file (None = a seeded val_fraction of train_file)
-    # test file (None = a seeded test_fraction of train_file)
-    test_file: Optional[str] = "sentiment/sst2/test-labeled.tsv"
-    # column names of a csv / tsv without a header line (SMSSpamCollection: ['label', 'text'] is assumed)
+    # csv / tsv / json / jsonl file (or SMSSpamCollection): a path, or a relpath under data/ or $LLM_E2E_DATA_DIR;
+    # or a mapping label -> source (classification), a source being a text file with one example per line or a
+    # folder with one example per file: {negative: sentiment/rt-polarity/rt-polarity.neg, positive: ...}
+    train_file: Optional[Union[str, dict]] = "sentiment/sst2/train.tsv"
+    # validation file or mapping (None = a seeded val_fraction of train_file); the SST-2 defaults of val_file and
+    # test_file go with the SST-2 train_file only: with another train_file they count as None
+    val_file: Optional[Union[str, dict]] = "sentiment/sst2/dev.tsv"
+    # test file or mapping (None = a seeded test_fraction of train_file)
+    test_file: Optional[Union[str, dict]] = "sentiment/sst2/test-labeled.tsv"
+    # column names of a csv / tsv without a header line, in file order (SMSSpamCollection: ['label', 'text'] is assumed)
     column_names: Optional[list[str]] = None
+    # text encoding of the data files: 'auto' (UTF-8; a line / file that is not UTF-8 is read as cp1252, else
+    # latin-1, and counted in the data report), 'strict' (UTF-8 only; anything else is an error), or a codec name
+    encoding: str = "auto"
     text_column: str = "sentence" # classification: column holding the text
     label_column: str = "label" # classification: column holding the label (int ids or strings)
     # class names in id order; string labels map to their index here, int labels are ids (None = sorted labels of
@@ -135,10 +143,55 @@ class FinetuneConfig:
                               "give a data file or a hub dataset id")
         if self.label_names is not None and len(set(self.label_names)) < 2:
             raise ConfigError(f"finetune.label_names: needs at least two distinct names, got {self.label_names}")
+        _check_encoding(self)
+        for key in ("train_file", "val_file", "test_file"):
+            _check_source_mapping(self, key)
         t = self.prompt_template
         if t not in PROMPT_TEMPLATES and "{instruction}" not in t:
             raise ConfigError(f"finetune.prompt_template: '{t}' is not one of {', '.join(PROMPT_TEMPLATES)} "
                               "and has no {instruction} field; give a name or a format string")
+
+ENCODINGS = ("auto", "strict")
+
+def _source_list(v) -> list:
+    "The sources of one label of a mapping: one path, or a list of paths."
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+def _check_encoding(fc):
+    "ConfigError naming finetune.encoding when it is neither 'auto', 'strict' nor a codec Python knows."
+    if fc.encoding in ENCODINGS:
+        return
+    try:
+        codecs.lookup(fc.encoding)
+    except LookupError:
+        raise ConfigError(f"finetune.encoding: unknown codec '{fc.encoding}'; give 'auto' (UTF-8, else cp1252 / "
+                          "latin-1, counted), 'strict' (UTF-8 only) or a codec name such as latin-1") from None
+
+def _check_source_mapping(fc, key: str):
+    "ConfigError naming `finetune.<key>` for a label -> source mapping that cannot work."
+    m, where = getattr(fc, key), f"finetune.{key}"
+    if not isinstance(m, dict):
+        return
+    if fc.task != "classification":
+        raise ConfigError(f"{where}: a mapping from label to source is for finetune.task=classification; "
+                          "give a json / jsonl file of instruction records")
+    need = 2 if key == "train_file" else 1
+    if len(m) < need:
+        raise ConfigError(f"{where}: a mapping from label to source needs at least {need} label(s), got "
+                          f"{list(m) or '{}'}; give a source (text file or folder) for every class")
+    for label, v in m.items():
+        srcs = _source_list(v)
+        if not srcs or any(not isinstance(s, str) or not s.strip() for s in srcs):
+            raise ConfigError(f"{where}.{label}: no source ({v!r}); give a text file (one example per line) "
+                              "or a folder (one example per file)")
+    by_train = key != "train_file" and isinstance(fc.train_file, dict)
+    known = list(fc.train_file) if by_train else fc.label_names
+    known = [str(k) for k in known] if known is not None else None
+    for label in m:
+        if known is not None and str(label) not in known:
+            what = "the labels of finetune.train_file" if by_train else "finetune.label_names"
+            raise ConfigError(f"{where}: label '{label}' is not one of {what} ({', '.join(known)}); "
+                              "use the same class names everywhere")
 
 @dataclass
 class FinetuneRunConfig(GPT2Config):
@@ -164,11 +217,51 @@ def _error_line(e: Exception) -> str:
     "`ErrorType: first line of the message`, for one-line error messages."
     return f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
 
-def read_records(path, # a csv / tsv / json / jsonl file, or a relpath resolved by `find_data_file`
-                 column_names: Optional[Sequence[str]] = None, # names for a headerless csv / tsv
-                 ) -> datasets.Dataset:
-    "Read a local table with `datasets`: csv, tsv, json, jsonl (SMSSpamCollection: tab-separated `label`, `text`)."
-    p = find_data_file(path)
+FALLBACK_CODECS = ("cp1252", "latin-1")   # tried in order when text is not UTF-8 (latin-1 decodes any byte)
+
+def _strict_error(raw: bytes, e: UnicodeDecodeError, where: str) -> LLMError:
+    return LLMError(f"{where}: is not UTF-8 (byte 0x{raw[e.start]:02x} at position {e.start}) and finetune.encoding "
+                    "is 'strict'; set finetune.encoding=auto (UTF-8, else cp1252 / latin-1, counted) or the "
+                    "file's codec, e.g. finetune.encoding=latin-1")
+
+def decode_text(raw: bytes, # the bytes of one example: a line or a whole file
+                encoding: str = "auto", # finetune.encoding: 'auto', 'strict' (UTF-8 only) or a codec name
+                where: str = "text", # what the bytes are (file and line), for the error message
+               ) -> tuple:
+    "(text, fallback): `raw` decoded as `encoding` says; fallback is the codec used when 'auto' met non-UTF-8 bytes."
+    if encoding not in ENCODINGS:
+        try:
+            return raw.decode(encoding), None
+        except UnicodeDecodeError as e:
+            raise LLMError(f"{where}: cannot be decoded as {encoding} ({e.reason} at position {e.start}), the codec "
+                           "finetune.encoding names; set finetune.encoding to the file's codec, or auto") from None
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as e:
+        if encoding == "strict":
+            raise _strict_error(raw, e, where) from None
+    for codec in FALLBACK_CODECS:
+        try:
+            return raw.decode(codec), codec
+        except UnicodeDecodeError:
+            pass
+
+def _table_text(p: Path, encoding: str, fallback: Counter) -> Optional[str]:
+    "None when file `p` reads as it is (UTF-8, or a named codec); else its text decoded line by line (counted)."
+    if encoding not in ENCODINGS:
+        return None
+    raw = p.read_bytes()
+    try:
+        raw.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    lines = [decode_text(b, encoding, f"{p}: line {i}") for i, b in enumerate(raw.split(b"\n"), 1)]
+    fallback[str(p)] += sum(codec is not None for _, codec in lines)
+    return "\n".join(text for text, _ in lines)
+
+def _table_builder(p: Path, column_names, encoding: str) -> tuple:
+    "(builder, kwargs) of `datasets.load_dataset` for file `p`."
     suf = p.suffix.lower()
     if suf in (".json", ".jsonl"):
         builder, kw = "json", {}
@@ -182,8 +275,26 @@ def read_records(path, # a csv / tsv / json / jsonl file, or a relpath resolved 
         if builder != "csv":
             raise LLMError(f"{p}: finetune.column_names is for csv / tsv files without a header, not {suf}")
         kw["column_names"] = list(column_names)
+    if encoding not in ENCODINGS:
+        kw["encoding"] = encoding
+    return builder, kw
+
+def read_records(path, # a csv / tsv / json / jsonl file, or a relpath resolved by `find_data_file`
+                 column_names: Optional[Sequence[str]] = None, # names for a headerless csv / tsv
+                 encoding: str = "auto", # 'auto' (UTF-8, else cp1252 / latin-1 per line), 'strict' or a codec name
+                 fallback: Optional[Counter] = None, # counts the lines read with a fallback codec, per file
+                 ) -> datasets.Dataset:
+    "Read a local table with `datasets`: csv, tsv, json, jsonl (SMSSpamCollection: tab-separated `label`, `text`)."
+    p = find_data_file(path)
+    builder, kw = _table_builder(p, column_names, encoding)
+    text = _table_text(p, encoding, fallback if fallback is not None else Counter())
     try:
-        return datasets.load_dataset(builder, data_files=str(p), split="train", **kw)
+        if text is None:
+            return datasets.load_dataset(builder, data_files=str(p), split="train", **kw)
+        with tempfile.TemporaryDirectory() as d:          # the decoded text as UTF-8, for the builder
+            q = Path(d) / p.name
+            q.write_text(text, encoding="utf-8")
+            return datasets.load_dataset(builder, data_files=str(q), split="train", **kw)
     except Exception as e:
         kind = "tsv" if kw.get("delimiter") else builder
         raise LLMError(f"{p}: cannot read it as {kind}: {_error_line(e)}") from None
@@ -202,6 +313,70 @@ def load_hub_split(name: str, # hub dataset id, e.g. 'stanfordnlp/imdb'
     except Exception as e:
         raise LLMError(f"hub dataset '{name}' split '{split}' could not be loaded ({_error_line(e)}); check the id and "
                        "your connection, or download it and point finetune.train_file at local files") from None
+
+# %% ../nbs/05_finetune.ipynb #67b858ec
+def find_data_source(path, # a file or folder: a path, or a relpath under data/ or $LLM_E2E_DATA_DIR
+                     where: str = "finetune.train_file", # the setting that names it (for the error message)
+                    ) -> Path:
+    "An existing file or folder: `path` as given, else the first data folder (`data_dirs`) holding it."
+    p = Path(str(path)).expanduser()
+    if p.exists():
+        return p
+    searched = [] if p.is_absolute() else [d / p for d in data_dirs()]
+    for q in searched:
+        if q.exists():
+            return q
+    raise LLMError(f"{where}: '{path}' not found (looked in {', '.join(str(q) for q in [p, *searched])}); give a "
+                   "text file with one example per line or a folder with one example per file")
+
+def _read_lines(p: Path, encoding: str, fallback: Counter) -> list:
+    "The examples of a text file: one per non-blank line (stripped), decoded line by line."
+    out = []
+    for i, raw in enumerate(p.read_bytes().splitlines(), 1):
+        text, codec = decode_text(raw, encoding, f"{p}: line {i}")
+        fallback[str(p)] += codec is not None
+        if text.strip():
+            out.append(text.strip().lstrip("\ufeff"))
+    return out
+
+def _read_folder(p: Path, encoding: str, fallback: Counter) -> list:
+    "The examples of a folder: one per file (sorted by name; hidden files and sub-folders skipped)."
+    out = []
+    for f in sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith(".")):
+        text, codec = decode_text(f.read_bytes(), encoding, str(f))
+        fallback[str(p)] += codec is not None
+        if text.strip():
+            out.append(text.strip().lstrip("\ufeff"))
+    return out
+
+def read_labelled_sources(sources: dict, # label -> source: a text file (an example per line), a folder (an example
+                                         # per file), or a list of them
+                          text_column: str = "text", # column the texts go in
+                          label_column: str = "label", # column the labels (the mapping's keys, as str) go in
+                          encoding: str = "auto", # 'auto' (UTF-8, else cp1252 / latin-1, counted), 'strict', a codec
+                          where: str = "finetune.train_file", # the setting (for messages)
+                          fallback: Optional[Counter] = None, # counts examples read with a fallback codec, per source
+                         ) -> datasets.Dataset:
+    "Every example of every source, labelled with its key, in the mapping's order, as a `datasets.Dataset`."
+    fallback = fallback if fallback is not None else Counter()
+    texts, labels = [], []
+    for label, v in sources.items():
+        for s in _source_list(v):
+            p = find_data_source(s, f"{where}.{label}")
+            got = _read_folder(p, encoding, fallback) if p.is_dir() else _read_lines(p, encoding, fallback)
+            if not got:
+                what = "no file with text" if p.is_dir() else "only blank lines"
+                raise LLMError(f"{where}.{label}: {p} holds no examples ({what}); give a text file with one "
+                               "example per line or a folder with one example per file")
+            texts += got
+            labels += [str(label)] * len(got)
+    return datasets.Dataset.from_dict({text_column: texts, label_column: labels})
+
+def _source_name(src) -> str:
+    "A split's source for messages: the file, or `label=path, ...` for a mapping."
+    if not isinstance(src, dict):
+        return str(find_data_file(src))
+    return ", ".join(f"{k}={find_data_source(s)}" for k, v in src.items() for s in _source_list(v))
 
 # %% ../nbs/05_finetune.ipynb #1ca9b217
 @dataclass
@@ -234,18 +409,34 @@ def _seeded_perm(n, seed):
 def _take(ds, idx):
     return ds.select(idx)
 
-def _raw_splits(fc):
-    "Datasets for train / val / test and their names: files, or a hub dataset; missing splits cut from train."
+def split_sources(fc: FinetuneConfig) -> list:
+    "[train, val, test] sources; the SST-2 defaults of val_file / test_file go with the SST-2 train_file only."
+    d = FinetuneConfig()
+    out = [fc.train_file, fc.val_file, fc.test_file]
+    if fc.train_file != d.train_file:
+        out[1] = None if out[1] == d.val_file else out[1]
+        out[2] = None if out[2] == d.test_file else out[2]
+    return out
+
+def _read_split(src, key: str, fc, fallback: Counter):
+    "One split's Dataset: a table file, or a label -> source mapping."
+    if isinstance(src, dict):
+        return read_labelled_sources(src, fc.text_column, fc.label_column, fc.encoding, f"finetune.{key}", fallback)
+    return read_records(src, fc.column_names, fc.encoding, fallback)
+
+def _raw_splits(fc, fallback: Optional[Counter] = None):
+    "Datasets for train / val / test and their names: files, mappings or a hub dataset; missing splits cut from train."
+    fallback = fallback if fallback is not None else Counter()
     if fc.dataset:
         tr = load_hub_split(fc.dataset, fc.train_split, fc.dataset_name)
         va = load_hub_split(fc.dataset, fc.val_split, fc.dataset_name) if fc.val_split else None
         te = load_hub_split(fc.dataset, fc.test_split, fc.dataset_name) if fc.test_split else None
         names = [f"{fc.dataset}:{s}" for s in (fc.train_split, fc.val_split, fc.test_split)]
     else:
-        tr = read_records(fc.train_file, fc.column_names)
-        va = read_records(fc.val_file, fc.column_names) if fc.val_file else None
-        te = read_records(fc.test_file, fc.column_names) if fc.test_file else None
-        names = [str(find_data_file(f)) if f else None for f in (fc.train_file, fc.val_file, fc.test_file)]
+        srcs = split_sources(fc)
+        tr, va, te = [_read_split(s, k, fc, fallback) if s else None
+                      for s, k in zip(srcs, ("train_file", "val_file", "test_file"))]
+        names = [_source_name(s) if s else None for s in srcs]
     if va is None or te is None:
         return _hold_out(tr, va, te, names, fc)
     return (tr, va, te), names
@@ -295,12 +486,33 @@ def _label_map(train_labels, label_names, src, col):
         raise LLMError(f"{where}: label {v!r} does not occur in the training split (classes: {[str(u) for u in uniq]})")
     return [str(u) for u in uniq], to_id
 
+def _looks_like_data(columns) -> bool:
+    "Column names that are a row of data: a name with a space, a number, or a long name."
+    def data_like(c):
+        c = str(c).strip()
+        return " " in c or len(c) > 40 or c.lstrip("-").replace(".", "", 1).isdigit()
+    return any(data_like(c) for c in columns)
+
+def _headerless_error(src, col, columns, fc) -> LLMError:
+    "The error for a csv / tsv whose first row is data, not a header: name its columns with finetune.column_names."
+    row = " | ".join(map(str, columns))
+    row = row if len(row) <= 100 else row[:97].rsplit(" ", 1)[0] + " ..."
+    hint = ("" if len(columns) > 1 else "; a file per class with one example per line goes in a mapping instead: "
+            "finetune.train_file: {negative: FILE.neg, positive: FILE.pos}")
+    return LLMError(f"{src}: no column '{col}': the file seems to have no header row (its first row is data: {row}); "
+                    f"name its {len(columns)} column(s) in file order with finetune.column_names, e.g. "
+                    f"column_names: [{fc.text_column}, {fc.label_column}]{hint} (if that row is the header, set "
+                    f"finetune.{'text' if col == fc.text_column else 'label'}_column to one of its names)")
+
 def _check_columns(dsets, names, fc):
-    "LLMError naming the file when the text or label column is missing."
+    "LLMError naming the file when the text or label column is missing (and the fix for a headerless csv / tsv)."
     for ds, src in zip(dsets, names):
         for col, key in ((fc.text_column, "text_column"), (fc.label_column, "label_column")):
-            if col not in ds.column_names:
-                raise LLMError(f"{src}: no column '{col}' (columns: {', '.join(ds.column_names)}); set finetune.{key}")
+            if col in ds.column_names:
+                continue
+            if fc.column_names is None and _looks_like_data(ds.column_names):
+                raise _headerless_error(src, col, ds.column_names, fc)
+            raise LLMError(f"{src}: no column '{col}' (columns: {', '.join(ds.column_names)}); set finetune.{key}")
 
 def _texts_and_labels(ds, src, fc, to_id) -> tuple:
     "The texts (as str) and label ids of one split; LLMError naming a record with an empty text or no label."
@@ -344,16 +556,26 @@ def _tokenize_splits(splits, enc, max_length, label_names, stats) -> list:
                       f"{stats['truncated']}")
     return out
 
+def _report_fallback(fallback: Counter, fc) -> dict:
+    "Print one line per source read with a fallback codec; {source: examples} for the data report."
+    counts = {src: n for src, n in fallback.items() if n}
+    for src, n in counts.items():
+        print(f"data: {n} example(s) of {src} are not UTF-8 and were read as {' / '.join(FALLBACK_CODECS)} "
+              f"(finetune.encoding={fc.encoding}; 'strict' refuses them)")
+    return counts
+
 def load_classification_data(fc: FinetuneConfig, # the finetune section
                              enc, # tiktoken encoding
                              max_length: int, # tokens kept per text (longer texts are truncated and counted)
                              batch_size: int = 1, # the training split must hold at least one batch
                              ) -> ClassificationData:
     "Read, check, split, label-map, balance and tokenize the classification data of `fc`."
-    (tr, va, te), names = _raw_splits(fc)
+    fallback = Counter()
+    (tr, va, te), names = _raw_splits(fc, fallback)
     _check_columns((tr, va, te), names, fc)
-    label_names, to_id = _label_map(_column(tr, fc.label_column), fc.label_names, names[0], fc.label_column)
-    splits, stats = [], {"truncated": {}, "max_length": max_length}
+    given = fc.label_names if fc.label_names is not None or not isinstance(fc.train_file, dict) else list(fc.train_file)
+    label_names, to_id = _label_map(_column(tr, fc.label_column), given, names[0], fc.label_column)
+    splits, stats = [], {"truncated": {}, "max_length": max_length, "not_utf8": _report_fallback(fallback, fc)}
     for split, ds, src in zip(SPLITS, (tr, va, te), names):
         texts, labels = _texts_and_labels(ds, src, fc, to_id)
         if split == "train" and len(set(labels)) < 2:
@@ -824,9 +1046,20 @@ def _max_length(cfg) -> int:
     "Tokens per example: finetune.max_length, at most the model's context."
     return min(cfg.finetune.max_length or cfg.model.context_length, cfg.model.context_length)
 
+def _data_name(fc) -> str:
+    "A short name of the data: the hub id, the training file, or the folder the sources of a mapping share."
+    src = fc.dataset or fc.train_file
+    if isinstance(src, dict):
+        paths = [Path(str(s)) for v in src.values() for s in _source_list(v)]
+        if len({q.is_absolute() for q in paths}) > 1:
+            return "data"
+        common = Path(os.path.commonpath([str(q) for q in paths]))
+        return "-".join(common.parts[-2:]) or "data"
+    return Path(str(src)).stem.replace(".", "-") or "data"
+
 def _run_name(cfg) -> str:
     "A run name from the task, the data (not data.dataset) and the model's shape, with a time stamp."
-    src = Path(str(cfg.finetune.dataset or cfg.finetune.train_file)).stem.replace(".", "-") or "data"
+    src = training._slug(_data_name(cfg.finetune))
     m = cfg.model
     return f"ft-{cfg.finetune.task[:5]}-{src}-{m.n_layers}l{m.emb_dim}d-{time.strftime('%Y%m%d-%H%M%S')}"
 
@@ -836,6 +1069,10 @@ def setup_finetune(cfg: FinetuneRunConfig, # the run config
                   ) -> tuple:
     "Step 1: validate `cfg`, name a new run, and make the starting GPT; returns (cfg, trunk)."
     cfg.validate()
+    unused = [k for k, s in zip(("val_file", "test_file"), split_sources(cfg.finetune)[1:]) if getattr(cfg.finetune, k)
+              and s is None]
+    if unused:                     # config.yaml says what the run used: the SST-2 defaults do not go with other data
+        cfg = cfg.replace([f"finetune.{k}=null" for k in unused])
     if resume is None and run_dir is None and cfg.logging.run_name is None:
         cfg = cfg.replace([f"logging.run_name={_run_name(cfg)}"])
     if resume is not None:
@@ -1121,6 +1358,9 @@ def respond(model_or_run_dir, # a GPTModel or an instruction run directory
 def _resume_config(config_path, overrides, resume) -> FinetuneRunConfig:
     "The config of a resumed run: the given (or saved) config with the overrides, the run's architecture and classes."
     rd = Path(resume)
+    if not rd.exists():
+        raise LLMError(f"run directory {rd} does not exist (nothing to resume); give a fine-tuning run directory, "
+                       "e.g. runs/<name>")
     rd = rd if rd.is_dir() else rd.parent
     if not (rd / "config.yaml").is_file():
         raise LLMError(f"{rd}: no config.yaml; resume needs a fine-tuning run directory")
@@ -1130,6 +1370,17 @@ def _resume_config(config_path, overrides, resume) -> FinetuneRunConfig:
     d["model"] = saved.to_dict()["model"]
     d["finetune"]["label_names"] = saved.finetune.label_names
     return FinetuneRunConfig.from_dict(d, source=str(rd / "config.yaml"))
+
+def export_hint(run_dir, # the finished run
+                cfg: FinetuneRunConfig, # its config (LoRA runs get the adapter line too)
+               ) -> str:
+    "The commands that take the run to Hugging Face (`llm-e2e export-hf`), as printed at the end of a run."
+    rd = str(run_dir).rstrip("/")
+    lines = [f"export for transformers: llm-e2e export-hf {shlex.quote(rd)} {shlex.quote(rd + '-hf')}"]
+    if cfg.finetune.trainable == "lora":
+        lines.append(f"export the LoRA adapter (PEFT) instead: llm-e2e export-hf {shlex.quote(rd)} "
+                     f"{shlex.quote(rd + '-adapter')} --adapter")
+    return "\n".join(lines)
 
 def finetune_main(config_path=None, # YAML config or preset name; None with resume = the run's config.yaml
                   overrides=(), # dotted overrides, e.g. ['finetune.trainable=lora']
@@ -1148,6 +1399,7 @@ def finetune_main(config_path=None, # YAML config or preset name; None with resu
         keys = ("test_accuracy", "test_macro_f1", "test_loss", "val_loss", "responses_ended_with_eos")
         figs = " | ".join(f"{k} {m[k]:.4f}" for k in keys if k in m)
         print(f"done: {r.train.step} steps in {m['train_time_s']:.0f} s | {figs} | run directory {r.run_dir}")
+        print(export_hint(r.run_dir, r.cfg))
     return r
 
 # %% ../nbs/05_finetune.ipynb #0b90f348

@@ -14,7 +14,9 @@ __all__ = ['GPT2_TOP_MAP', 'GPT2_BLOCK_MAP', 'GPT2_HEAD', 'GPT2_IGNORED', 'HUB_A
            'check_hf_state_dict', 'hf_to_ours', 'ours_to_hf', 'read_state_dict', 'split_hf_state_dict', 'make_config',
            'config_from_hf', 'infer_config', 'hub_reachable', 'hub_download', 'find_hf_files', 'load_hf_weights',
            'load_gpt2_with_config', 'load_gpt2', 'strip_wrapper_prefixes', 'load_state_dict_checked', 'hf_config_dict',
-           'save_hf_tokenizer', 'save_hf', 'resolve_checkpoint', 'model_from_checkpoint', 'load_model',
+           'save_hf_tokenizer', 'save_hf', 'save_hf_classifier', 'fold_head_bias', 'hf_classifier_config',
+           'hf_classifier_state', 'hf_lora_target', 'lora_to_peft', 'peft_adapter_config', 'save_peft_adapter',
+           'resolve_checkpoint', 'read_run_checkpoint', 'model_from_checkpoint', 'load_any_model', 'load_model',
            'save_run_checkpoint', 'import_hf', 'export_hf', 'sample']
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #97f0bda7
@@ -166,8 +168,9 @@ def read_state_dict(path: Union[str, Path], # .safetensors, .safetensors.index.j
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except LLMError: raise
     except Exception as e:
-        raise LLMError(f"{path}: not a readable checkpoint (safetensors / torch.load failed: {type(e).__name__}: "
-                       f"{str(e).splitlines()[0][:200] if str(e) else ''})") from None
+        from llm_e2e.training import describe_error   # one line, cut at a word: 'Type: reason'
+        raise LLMError(f"{path}: not a readable checkpoint "
+                       f"(safetensors / torch.load failed: {describe_error(e)})") from None
     if not isinstance(obj, dict) or not obj:
         raise LLMError(f"{path}: not a checkpoint (expected a dict of tensors, got {type(obj).__name__})")
     return obj
@@ -295,10 +298,11 @@ def hub_download(source: str, # hub id, e.g. 'gpt2' or 'openai-community/gpt2-me
                            "retry, or pass a local folder") from None
         except EntryNotFoundError: return None          # the repo has no such file
         except RepositoryNotFoundError:
-            raise LLMError(f"'{source}' is neither a local file or folder nor a Hugging Face hub model "
-                           "(or it is private / gated: log in with `hf auth login`)") from None
+            raise LLMError(f"{source}: no such run directory, checkpoint or Hugging Face folder, nor a Hugging Face "
+                           "hub model (or it is private / gated: log in with `hf auth login`)") from None
         except (HfHubHTTPError, OSError) as e:
-            raise LLMError(f"hub id '{repo_id}': downloading {fname} failed: {str(e).splitlines()[0][:200]}") from None
+            from llm_e2e.training import describe_error
+            raise LLMError(f"hub id '{repo_id}': downloading {fname} failed: {describe_error(e)}") from None
     def get_sharded(local_only):   # big repos: model.safetensors.index.json + shards, all in one snapshot folder
         idx = get("model.safetensors.index.json", local_only)
         if idx is None: return None
@@ -309,8 +313,9 @@ def hub_download(source: str, # hub id, e.g. 'gpt2' or 'openai-community/gpt2-me
         if not local_only and not hub_reachable(min(timeout, 10)):
             why = ("HF_HUB_OFFLINE is set (unset it to download)" if _offline()
                    else "the Hugging Face hub cannot be reached")
-            raise LLMError(f"'{source}' is not a local file or folder, and as a hub id ('{repo_id}') it is not in the "
-                           f"Hugging Face cache and {why}; download it on a machine with internet "
+            raise LLMError(f"{source}: no such run directory, checkpoint or Hugging Face folder, and as a hub id "
+                           f"('{repo_id}') it is not in the Hugging Face cache and {why}; download it on a machine "
+                           f"with internet "
                            f"(`hf download {repo_id} config.json model.safetensors --local-dir DIR`) and pass DIR")
         w = get("model.safetensors", local_only) or get_sharded(local_only) or get("pytorch_model.bin", local_only)
         if w is not None: return w, get("config.json", local_only)
@@ -446,7 +451,8 @@ def hf_config_dict(cfg, # a GPT2Config or ModelConfig
             "task_specific_params": {"text-generation": {"do_sample": True, "max_length": 50}}}
 
 def save_hf_tokenizer(folder: Union[str, Path], # output folder
-                      context_length: int = 1024): # model_max_length of the tokenizer
+                      context_length: int = 1024, # model_max_length of the tokenizer
+                      pad: bool = False): # also use <|endoftext|> as the padding token (batches for classifiers)
     "Write GPT-2's tokenizer files (`vocab.json` = encoder.json, `merges.txt` = vocab.bpe, `tokenizer_config.json`)."
     import shutil
     from llm_e2e.dataset import find_tokenizer_files
@@ -454,9 +460,22 @@ def save_hf_tokenizer(folder: Union[str, Path], # output folder
     shutil.copyfile(files["encoder.json"], folder / "vocab.json")
     shutil.copyfile(files["vocab.bpe"], folder / "merges.txt")
     eot = "<|endoftext|>"
-    (folder / "tokenizer_config.json").write_text(json.dumps(
-        {"tokenizer_class": "GPT2Tokenizer", "model_max_length": context_length, "bos_token": eot, "eos_token": eot,
-         "unk_token": eot, "add_prefix_space": False, "clean_up_tokenization_spaces": False}, indent=2) + "\n")
+    tc = {"tokenizer_class": "GPT2Tokenizer", "model_max_length": context_length, "bos_token": eot, "eos_token": eot,
+          "unk_token": eot, "add_prefix_space": False, "clean_up_tokenization_spaces": False}
+    if pad: tc.update(pad_token=eot, padding_side="right")   # right: a classifier reads the last non-pad token
+    (folder / "tokenizer_config.json").write_text(json.dumps(tc, indent=2) + "\n")
+    return folder
+
+def _write_hf_folder(folder: Path, tensors: dict, config: dict, m: ModelConfig, tokenizer: bool, pad: bool = False):
+    "model.safetensors + config.json (+ tokenizer files when the vocabulary is GPT-2's) into `folder`."
+    folder.mkdir(parents=True, exist_ok=True)
+    tensors = {k: v.detach().cpu().contiguous().clone() for k, v in tensors.items()}   # no shared storage
+    save_file(tensors, str(folder / "model.safetensors"), metadata={"format": "pt"})
+    config["dtype"] = str(next(iter(tensors.values())).dtype).removeprefix("torch.")
+    (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    if tokenizer and m.vocab_size == 50257:
+        try: save_hf_tokenizer(folder, m.context_length, pad=pad)
+        except LLMError as e: warnings.warn(f"tokenizer files not written: {e}")
     return folder
 
 def save_hf(model: GPTModel, # the model to write (any device / dtype)
@@ -465,23 +484,177 @@ def save_hf(model: GPTModel, # the model to write (any device / dtype)
             tokenizer: bool = True, # also write GPT-2's tokenizer files (GPT-2 vocabulary; a warning if not found)
             ) -> Path:
     "Write `config.json` + `model.safetensors` (+ tokenizer files) in the Hugging Face GPT-2 layout; returns `folder`."
+    import dataclasses
     m = cfg.model if hasattr(cfg, "model") else (cfg or model.cfg)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     sd = {k: v.detach().cpu() for k, v in strip_wrapper_prefixes(model.state_dict()).items()}
+    if m.tie_embeddings and not torch.equal(sd["out_head.weight"], sd["tok_emb.weight"]):
+        m = dataclasses.replace(m, tie_embeddings=False)   # e.g. a merged LoRA adapter on out_head unties the head
     hf = ours_to_hf(sd, m)
     shapes = hf_shapes(m)
     for k, v in hf.items():   # our own output must fit the layout we promise
         want = shapes.get(k.removeprefix("transformer."))
         assert want is None or tuple(v.shape) == want, (k, tuple(v.shape), want)
-    hf = {k: v.clone() for k, v in hf.items()}   # no shared storage (safetensors refuses it)
-    save_file(hf, str(folder / "model.safetensors"), metadata={"format": "pt"})
+    return _write_hf_folder(Path(folder), hf, hf_config_dict(m), m, tokenizer)
+
+def save_hf_classifier(model: torch.nn.Module, # a GPTClassifier (LoRA merged), any device / dtype
+                       folder: Union[str, Path], # output folder (created)
+                       cfg=None, # the run's config (FinetuneRunConfig: class names from finetune.label_names)
+                       label_names: Optional[list] = None, # class names in id order (None = the run's, else ids)
+                       tokenizer: bool = True, # also write GPT-2's tokenizer files, <|endoftext|> as padding
+                       ) -> Path:
+    "Write a classifier as a Hugging Face `GPT2ForSequenceClassification` folder (head bias folded into ln_f)."
+    m = cfg.model if hasattr(cfg, "model") else (cfg or model.trunk.cfg)
+    names = list(label_names or getattr(getattr(cfg, "finetune", None), "label_names", None) or range(model.n_classes))
+    if len(names) != model.head.out_features:
+        raise LLMError(f"{len(names)} class names ({', '.join(map(str, names))}) for a head with "
+                       f"{model.head.out_features} classes; give one name per class")
+    hf = hf_classifier_state(model, m)
+    return _write_hf_folder(Path(folder), hf, hf_classifier_config(m, names), m, tokenizer, pad=True)
+
+# %% ../nbs/04_load_openai_gpt2.ipynb #161df63d
+def fold_head_bias(weight: torch.Tensor, # (n_classes, d) the class head's weight W
+                   bias: torch.Tensor, # (n_classes,) its bias b
+                   shift: torch.Tensor, # (d,) the shift (bias) of the LayerNorm that feeds the head (ln_f)
+                   source: str = "classifier", # name used in messages
+                   ) -> torch.Tensor:
+    "The shift s' = s + pinv(W) b (float64), so that W (x + s') = W (x + s) + b for every x: the bias moved into ln_f."
+    W, b, s = (t.detach().cpu().double() for t in (weight, bias, shift))
+    n, d = W.shape
+    rank = int(torch.linalg.matrix_rank(W))
+    if rank < n:
+        raise LLMError(f"{source}: the class head's weight ({n} x {d}) has rank {rank} < {n} classes, so its bias "
+                       "cannot be moved into ln_f (GPT2ForSequenceClassification's score layer has no bias); use the "
+                       "run with llm_e2e.finetune.classify instead")
+    new = (s + torch.linalg.pinv(W) @ b).to(shift.dtype)
+    want = W @ s + b                                   # what the head adds to W x, for every x
+    err = float((W @ new.double() - want).abs().max())  # after rounding s' to the model's dtype
+    if err > 1e-5 * max(1.0, float(want.abs().max())):
+        raise LLMError(f"{source}: folding the head bias into ln_f is off by {err:.1e} (the head's weight is "
+                       "ill-conditioned); use the run with llm_e2e.finetune.classify instead")
+    return new
+
+def hf_classifier_config(cfg, # a GPT2Config / ModelConfig (the trunk)
+                         label_names: list, # class names in id order
+                         ) -> dict:
+    "A `config.json` dict for `GPT2ForSequenceClassification`: id2label / label2id, and GPT-2's <|endoftext|> as pad."
+    m = cfg.model if hasattr(cfg, "model") else cfg
     d = hf_config_dict(m)
-    d["dtype"] = str(next(iter(hf.values())).dtype).removeprefix("torch.")
-    (folder / "config.json").write_text(json.dumps(d, indent=2) + "\n")
-    if tokenizer and m.vocab_size == 50257:
-        try: save_hf_tokenizer(folder, m.context_length)
-        except LLMError as e: warnings.warn(f"tokenizer files not written: {e}")
+    names = [str(n) for n in label_names]
+    d.update(architectures=["GPT2ForSequenceClassification"], id2label=dict(enumerate(names)),
+             label2id={n: i for i, n in enumerate(names)}, problem_type="single_label_classification",
+             pad_token_id=50256 if m.vocab_size > 50256 else m.vocab_size - 1)   # padding marks the last real token
+    return d
+
+def hf_classifier_state(model: torch.nn.Module, # a GPTClassifier (LoRA merged)
+                        m: ModelConfig, # its trunk's architecture
+                        ) -> dict:
+    "GPT2ForSequenceClassification tensors: the trunk as `ours_to_hf` writes it, `score.weight`, the bias in ln_f."
+    sd = {k: v.detach().cpu() for k, v in strip_wrapper_prefixes(model.trunk.state_dict()).items()}
+    hf = ours_to_hf(sd, m)
+    hf.pop(GPT2_HEAD[0], None)                              # the LM head is not part of a classifier
+    W, b = model.head.weight.detach().cpu(), model.head.bias
+    if b is not None:
+        hf["transformer.ln_f.bias"] = fold_head_bias(W, b, hf["transformer.ln_f.bias"], "classification head")
+    hf["score.weight"] = W
+    return hf
+
+# %% ../nbs/04_load_openai_gpt2.ipynb #f6340429
+_HF_BLOCK_LINEARS = {"att.out_proj": "attn.c_proj", "ff.layers.0": "mlp.c_fc", "ff.layers.2": "mlp.c_proj"}
+_QKV = ("att.W_query", "att.W_key", "att.W_value")   # their adapters stack on the fused c_attn, in this order
+
+def hf_lora_target(name: str, # our name of a LoRA layer in the trunk, e.g. 'trf_blocks.3.att.W_key'
+                   ) -> tuple:
+    "(Hugging Face GPT-2 module, q/k/v slot in c_attn or None) of one of our LoRA layers."
+    m = re.match(r"^trf_blocks\.(\d+)\.(.+)$", name)
+    if m and m[2] in _QKV: return f"transformer.h.{m[1]}.attn.c_attn", _QKV.index(m[2])
+    if m and m[2] in _HF_BLOCK_LINEARS: return f"transformer.h.{m[1]}.{_HF_BLOCK_LINEARS[m[2]]}", None
+    raise LLMError(f"LoRA adapter on '{name}': only the block layers ({', '.join(_QKV + tuple(_HF_BLOCK_LINEARS))}) "
+                   "have a PEFT counterpart; export the merged model (without --adapter)")
+
+def _peft_pair(mods: list) -> tuple:
+    "(A, B, r, alpha) of one PEFT LoRA layer from [(slot, LoRALinear)]: q/k/v adapters stacked on c_attn."
+    slot, m = mods[0]
+    if slot is None: return m.lora_A.detach(), m.lora_B.detach(), m.rank, m.alpha
+    s, d = m.scaling, m.out_features                 # one scaling for the fused layer: the others are folded into B
+    A = torch.cat([x.lora_A.detach() for _, x in mods])                       # (k * r, d): the k adapters' A stacked
+    B = A.new_zeros(3 * d, A.shape[0])                                        # (3d, k * r): c_attn's output rows
+    col = 0
+    for slot, x in mods:
+        B[slot * d:(slot + 1) * d, col:col + x.rank] = x.lora_B.detach() * (x.scaling / s)   # its q, k or v rows
+        col += x.rank
+    return A, B, A.shape[0], s * A.shape[0]          # alpha / r = s, as each adapter had
+
+def lora_to_peft(model: torch.nn.Module, # GPTModel or GPTClassifier with LoRALinear layers (not merged)
+                 ) -> dict:
+    "HF module name -> (A (r, in), B (out, r), r, alpha): our adapters as PEFT LoRA layers on HF GPT-2's modules."
+    from llm_e2e.finetune import LoRALinear
+    groups = {}
+    for name, mod in getattr(model, "trunk", model).named_modules():
+        if isinstance(mod, LoRALinear):
+            hf_name, slot = hf_lora_target(name)
+            groups.setdefault(hf_name, []).append((slot, mod))
+    return {k: _peft_pair(sorted(v, key=lambda t: -1 if t[0] is None else t[0])) for k, v in groups.items()}
+
+# %% ../nbs/04_load_openai_gpt2.ipynb #b6b89f28
+def _peft_targets(layers: dict, n_layers: int, r: int, alpha: float) -> tuple:
+    "(target_modules, rank_pattern, alpha_pattern): short names ('attn.c_attn') when every block has the same "
+    "adapters, else full module names."
+    short = {re.sub(r"^transformer\.h\.\d+\.", "", k): (v[2], v[3]) for k, v in layers.items()}
+    uniform = len(layers) == n_layers * len(short) and all(
+        (v[2], v[3]) == short[re.sub(r"^transformer\.h\.\d+\.", "", k)] for k, v in layers.items())
+    named = short if uniform else {k: (v[2], v[3]) for k, v in layers.items()}
+    ranks = {n: ra[0] for n, ra in named.items() if ra[0] != r}        # e.g. {'attn.c_attn': 3 * r}
+    alphas = {n: ra[1] for n, ra in named.items() if ra[1] != alpha}
+    return sorted(named), ranks, alphas
+
+def peft_adapter_config(layers: dict, # `lora_to_peft` output
+                        cfg, # the run's FinetuneRunConfig
+                        base_dir: Union[str, Path], # the base model's folder
+                        classifier: bool, # SEQ_CLS with score and ln_f saved whole, else CAUSAL_LM
+                        ) -> dict:
+    "The `adapter_config.json` of a PEFT LoRA adapter for these layers."
+    fc = cfg.finetune
+    targets, ranks, alphas = _peft_targets(layers, cfg.model.n_layers, fc.lora_rank, fc.lora_alpha)
+    return {"peft_type": "LORA", "task_type": "SEQ_CLS" if classifier else "CAUSAL_LM",
+            "base_model_name_or_path": str(Path(base_dir).resolve()), "revision": None, "inference_mode": True,
+            "r": fc.lora_rank, "lora_alpha": fc.lora_alpha, "lora_dropout": fc.lora_dropout,
+            "target_modules": targets, "rank_pattern": ranks, "alpha_pattern": alphas,
+            "fan_in_fan_out": True,                    # GPT-2's Conv1D layers store (in, out)
+            "bias": "none", "use_rslora": False, "use_dora": False, "init_lora_weights": True,
+            "modules_to_save": ["score", "transformer.ln_f"] if classifier else None}
+
+def _base_model(model: torch.nn.Module, cfg) -> torch.nn.Module:
+    "A copy of `model` without its adapters (the weights they sit on); a classifier keeps its head merged."
+    from llm_e2e.finetune import GPTClassifier, LoRALinear
+    sd = {k: v for k, v in model.state_dict().items() if ".lora_" not in k}
+    base = GPTModel(cfg) if isinstance(model, GPTModel) else GPTClassifier(GPTModel(cfg), model.head.out_features)
+    base.load_state_dict(sd)
+    if isinstance(getattr(model, "head", None), LoRALinear): base.head = model.head.merged()   # saved whole
+    return base.eval()
+
+def save_peft_adapter(model: torch.nn.Module, # GPTModel or GPTClassifier with LoRA adapters, not merged
+                      folder: Union[str, Path], # adapter files + tokenizer here, the base model in folder/base
+                      cfg, # the run's FinetuneRunConfig
+                      ) -> Path:
+    "Write a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors) and its base model (folder/base)."
+    folder = Path(folder)
+    layers = lora_to_peft(model)
+    if not layers: raise LLMError("the model has no LoRA adapters (finetune.trainable=lora); export it whole instead")
+    base, classifier = _base_model(model, cfg), not isinstance(model, GPTModel)
+    if classifier: save_hf_classifier(base, folder / "base", cfg)
+    else: save_hf(base, folder / "base", cfg)
+    t = {}
+    for name, (A, B, _, _) in layers.items():
+        t[f"base_model.model.{name}.lora_A.weight"], t[f"base_model.model.{name}.lora_B.weight"] = A, B
+    if classifier:   # the head and ln_f (with the folded bias) travel whole: the adapter works on any copy of the trunk
+        hf = hf_classifier_state(base, cfg.model)
+        for k in ("score.weight", "transformer.ln_f.weight", "transformer.ln_f.bias"):
+            t[f"base_model.model.{k}"] = hf[k]
+    t = {k: v.detach().cpu().contiguous().clone() for k, v in t.items()}
+    save_file(t, str(folder / "adapter_model.safetensors"), metadata={"format": "pt"})
+    conf = peft_adapter_config(layers, cfg, folder / "base", classifier)
+    (folder / "adapter_config.json").write_text(json.dumps(conf, indent=2) + "\n")
+    if cfg.model.vocab_size == 50257: save_hf_tokenizer(folder, cfg.model.context_length, pad=classifier)
     return folder
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #efe251ce
@@ -493,56 +666,109 @@ def _config_from_checkpoint(d, source) -> GPT2Config:
 
 def resolve_checkpoint(run_dir: Union[str, Path], # a run directory
                        ) -> Path:
-    "The checkpoint file of a run directory: the one named in `latest`, else `best.pt`, else the newest `step_*.pt`."
+    "The checkpoint a run directory is read from first, as `train --resume` picks it: the one `latest` names, else the "
+    "newest `step_*.pt`, else `best.pt`."
+    from llm_e2e.training import latest_checkpoint
     run_dir = Path(run_dir)
+    first = latest_checkpoint(run_dir)
+    if first is not None: return first
+    if (run_dir / "best.pt").is_file(): return run_dir / "best.pt"
     latest = run_dir / "latest"
     if latest.is_file():
-        p = run_dir / latest.read_text().strip()
-        if not p.is_file(): raise LLMError(f"{latest} names '{p.name}', which does not exist in {run_dir}")
-        return p
-    if (run_dir / "best.pt").is_file(): return run_dir / "best.pt"
-    steps = sorted(run_dir.glob("step_*.pt"))
-    if steps: return steps[-1]
-    raise LLMError(f"{run_dir}: no checkpoint here (expected a 'latest' file, best.pt or step_*.pt)")
+        raise LLMError(f"{latest} names '{latest.read_text().strip()}', which does not exist in {run_dir} "
+                       "(and there is no step_*.pt or best.pt)")
+    raise LLMError(f"{run_dir}: no checkpoint here (expected a 'latest' file, step_*.pt or best.pt)")
+
+def read_run_checkpoint(run_dir: Union[str, Path], # a run directory
+                        ) -> dict:
+    "The newest readable checkpoint of a run (its 'path' entry names the file): a corrupt or truncated newest file is "
+    "skipped for the one before, with one line on the console, as `train --resume` does."
+    from llm_e2e.training import load_checkpoint
+    run_dir = Path(run_dir)
+    first = resolve_checkpoint(run_dir)
+    return load_checkpoint(first if first.name == "best.pt" else run_dir, map_location="cpu", fallback=True)
 
 def _torch_load(path: Path):
+    from llm_e2e.training import describe_error
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as e:
-        first_line = str(e).splitlines()[0][:150] if str(e) else ""
-        raise LLMError(f"{path}: not a checkpoint (torch.load failed: {type(e).__name__}: {first_line})") from None
+        raise LLMError(f"{path}: not a checkpoint (torch.load failed: {describe_error(e)})") from None
+
+def _finetuned_from_checkpoint(ck: dict, source: str, device: str, merge: bool) -> tuple:
+    "(fine-tuned model in eval mode, FinetuneRunConfig): the GPTModel or GPTClassifier the run trained."
+    from llm_e2e.finetune import FinetuneRunConfig, build_finetune_model, merge_lora
+    cfg = FinetuneRunConfig.from_dict(ck["config"], source=f"{source} (config)")
+    sd = strip_wrapper_prefixes(ck["model"])
+    n_classes = sd["head.weight"].shape[0] if "head.weight" in sd else None
+    with resolve_device(device): model = build_finetune_model(cfg, GPTModel(cfg), n_classes)
+    load_state_dict_checked(model, sd, source)
+    if merge: merge_lora(model)
+    return model.eval(), cfg
 
 def model_from_checkpoint(ck: dict, # a loaded checkpoint {'model': state_dict, 'config': cfg.to_dict(), ...}
                           source: str = "checkpoint", # name used in messages
                           device: str = "cpu", # where the model lives
+                          merge: bool = True, # fine-tuning runs: fold LoRA adapters into the weights
                           ) -> tuple:
-    "(GPTModel in eval mode, GPT2Config) from a checkpoint dict in the trainer's format, keys and shapes checked."
+    "(model in eval mode, config) from a checkpoint dict in the trainer's format, keys and shapes checked: a GPTModel, "
+    "or for a fine-tuning run its model (a GPTClassifier for classification) and FinetuneRunConfig."
     if not isinstance(ck, dict) or "model" not in ck or "config" not in ck:
         what = f"keys {', '.join(map(str, list(ck)[:5]))}" if isinstance(ck, dict) else type(ck).__name__
         raise LLMError(f"{source}: not an llm_e2e checkpoint (expected a dict with 'model' and 'config', got {what})")
+    if isinstance(ck["config"], dict) and "finetune" in ck["config"]:
+        return _finetuned_from_checkpoint(ck, source, device, merge)
     cfg = _config_from_checkpoint(ck["config"], source)
     with resolve_device(device): model = GPTModel(cfg)
     load_state_dict_checked(model, ck["model"], source)
     return model.eval(), cfg
 
-def load_model(source: Union[str, Path], # run dir, .pt checkpoint, HF folder / file, or hub id
-               device: str = "cpu", # 'cpu', 'cuda', 'auto', ...
-               timeout: float = 60, # seconds for hub downloads
-               ) -> tuple:
-    "(GPTModel in eval mode, GPT2Config) from any source the command line accepts."
+# %% ../nbs/04_load_openai_gpt2.ipynb #ff53f3f3
+_RUN_FILES = ("latest", "best.pt")
+
+def _looks_like_path(s: str) -> bool:
+    "Whether a source that does not exist was meant as a local path rather than a hub id ('gpt2', 'org/name')."
+    if not _HUB_ID.match(s) or s.endswith((".pt", ".pth", ".bin", ".safetensors", ".json", ".yaml")): return True
+    head = s.split("/")[0]
+    return head in ("runs", "checkpoints") or ("/" in s and Path(head).is_dir())
+
+def load_any_model(source: Union[str, Path], # run dir, .pt checkpoint, HF folder / file, or hub id
+                   device: str = "cpu", # 'cpu', 'cuda', 'auto', ...
+                   timeout: float = 60, # seconds for hub downloads
+                   merge: bool = True, # fine-tuning runs: fold LoRA adapters into the weights
+                   ) -> tuple:
+    "(model in eval mode, config) from any source: a GPTModel, or a fine-tuning run's model (GPTClassifier for "
+    "classification runs, with its FinetuneRunConfig)."
     p = Path(source).expanduser()
     if p.is_dir():
-        if (p / "latest").is_file() or (p / "best.pt").is_file() or any(p.glob("step_*.pt")):
-            ckp = resolve_checkpoint(p)
-            return model_from_checkpoint(_torch_load(ckp), str(ckp), device)
+        if any((p / f).is_file() for f in _RUN_FILES) or any(p.glob("step_*.pt")):
+            ck = read_run_checkpoint(p)
+            return model_from_checkpoint(ck, ck.get("path", str(p)), device, merge)
         if not any((p / f).is_file() for f in _WEIGHT_FILES):
+            if (p / "config.yaml").is_file():
+                raise LLMError(f"{p}: a run directory without a checkpoint (config.yaml but no latest / step_*.pt / "
+                               "best.pt: the run stopped before it saved one)")
             raise LLMError(f"{p}: neither a run directory (latest / best.pt / step_*.pt) nor a Hugging Face folder "
                            f"(config.json + model.safetensors)")
     elif p.is_file() and p.suffix in (".pt", ".pth"):
         ck = _torch_load(p)
         hf_like = isinstance(ck, dict) and "model" not in ck and any(str(k).endswith("wte.weight") for k in ck)
-        if not hf_like: return model_from_checkpoint(ck, str(p), device)
+        if not hf_like: return model_from_checkpoint(ck, str(p), device, merge)
+    elif not p.exists() and _looks_like_path(str(source)):
+        raise LLMError(f"{source}: no such run directory, checkpoint or Hugging Face folder")
     return load_gpt2_with_config(source, device=device, timeout=timeout)
+
+def load_model(source: Union[str, Path], # run dir, .pt checkpoint, HF folder / file, or hub id
+               device: str = "cpu", # 'cpu', 'cuda', 'auto', ...
+               timeout: float = 60, # seconds for hub downloads
+               ) -> tuple:
+    "(GPTModel in eval mode, config) from any source the command line accepts; a fine-tuning run's LoRA merged."
+    model, cfg = load_any_model(source, device, timeout)
+    if not isinstance(model, GPTModel):
+        raise LLMError(f"{source}: a classification run (finetune.task=classification), not a language model; "
+                       f"evaluate it with `llm-e2e eval {source} --task classification` or export it with "
+                       f"`llm-e2e export-hf {source} OUT_DIR`")
+    return model, cfg
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #323d32fd
 def save_run_checkpoint(model: GPTModel, # the model to save (a compiled / DDP wrapper's prefixes are removed)
@@ -573,12 +799,25 @@ def import_hf(source: Union[str, Path], # hub id, HF folder or weights file
     save_run_checkpoint(model, cfg, run_dir, step=0, source=str(source))
     return run_dir
 
+def _has_lora(model: torch.nn.Module) -> bool:
+    return any(n.endswith(".lora_A") for n, _ in model.named_parameters())
+
 def export_hf(run_dir: Union[str, Path], # run directory or checkpoint file (anything `load_model` reads)
-              out_dir: Union[str, Path], # folder for config.json + model.safetensors
+              out_dir: Union[str, Path], # folder to write (created)
+              adapter: bool = False, # LoRA runs: a PEFT adapter + its base model (out_dir/base) instead of merged
               ) -> Path:
-    "Write a run's model in the Hugging Face GPT-2 layout (`save_hf`); returns `out_dir`."
-    model, cfg = load_model(run_dir)
-    return save_hf(model, out_dir, cfg)
+    "Write a run for Hugging Face: `GPT2LMHeadModel` (pre-training, instruction runs), `GPT2ForSequenceClassification` "
+    "(classification runs), LoRA merged; or a PEFT LoRA adapter; tokenizer files with each. Returns `out_dir`."
+    model, cfg = load_any_model(run_dir, merge=not adapter)
+    if adapter:
+        if not _has_lora(model):
+            how = (f"finetune.trainable={cfg.finetune.trainable}" if hasattr(cfg, "finetune")
+                   else "not a fine-tuning run")
+            raise LLMError(f"{run_dir}: no LoRA adapters to export ({how}); --adapter is for runs with "
+                           "finetune.trainable=lora; export the whole model without --adapter")
+        return save_peft_adapter(model, out_dir, cfg)
+    if isinstance(model, GPTModel): return save_hf(model, out_dir, cfg)
+    return save_hf_classifier(model, out_dir, cfg)
 
 def sample(source: Union[str, Path], # run dir, checkpoint, HF folder / file, or hub id
            prompt: str = "\n", # text to continue ('' starts from <|endoftext|>)

@@ -13,12 +13,13 @@ from typing import Any, Callable, Optional, Union
 # %% auto #0
 __all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'PEAK_TFLOPS', 'evaluate_model', 'keep_freed_memory', 'get_device', 'resolve_dtype',
            'autocast_context', 'set_seed', 'param_groups', 'configure_optimizer', 'grad_accum_steps', 'get_lr',
-           'get_rng_state', 'set_rng_state', 'atomic_write', 'step_checkpoints', 'latest_checkpoint', 'save_checkpoint',
-           'load_checkpoint', 'StabilityGuard', 'peak_flops', 'memory_used', 'cuda_memory_report', 'format_log_line',
-           'MetricsLogger', 'read_metrics', 'plot_metrics', 'default_loss_fn', 'estimate_loss', 'make_run_dir',
-           'DistInfo', 'setup_distributed', 'TrainResult', 'default_sample_fn', 'StepOutcome', 'TrainState',
-           'setup_training', 'train_step', 'log_step', 'eval_step', 'eval_and_sample', 'checkpoint_state',
-           'checkpoint_step', 'recover_bad_step', 'finish_run', 'train', 'train_main', 'main']
+           'get_rng_state', 'set_rng_state', 'console_note', 'describe_error', 'atomic_write', 'step_checkpoints',
+           'latest_checkpoint', 'save_checkpoint', 'load_checkpoint', 'StabilityGuard', 'peak_flops', 'memory_used',
+           'cuda_memory_report', 'format_log_line', 'MetricsLogger', 'read_metrics', 'plot_metrics', 'default_loss_fn',
+           'estimate_loss', 'make_run_dir', 'DistInfo', 'setup_distributed', 'TrainResult', 'default_sample_fn',
+           'StepOutcome', 'TrainState', 'setup_training', 'train_step', 'data_epoch', 'log_step', 'eval_step',
+           'eval_and_sample', 'checkpoint_state', 'checkpoint_step', 'recover_bad_step', 'finish_run', 'train',
+           'train_main', 'main']
 
 # %% ../nbs/03_training.ipynb #bdc2080d
 import numpy as np
@@ -175,6 +176,23 @@ def set_rng_state(s: dict):
     if s.get("cuda") and torch.cuda.is_available() and len(s["cuda"]) == torch.cuda.device_count():
         torch.cuda.set_rng_state_all(s["cuda"])
 
+# %% ../nbs/03_training.ipynb #24c0b8c9
+def console_note(msg: str): # the note: one line (newlines and runs of spaces become one space)
+    "Print `msg` as one plain console line on stderr, `llm-e2e: ...` (rank 0 only under torchrun)."
+    if int(os.environ.get("RANK", "0")) != 0: return
+    print(f"llm-e2e: {' '.join(str(msg).split())}", file=sys.stderr, flush=True)
+
+def describe_error(e: BaseException, # the exception
+                   limit: int = 160, # characters of the reason kept before a cut (at a word boundary, with '...')
+                  ) -> str:
+    "'Type: reason' on one line: the first line of the message (of torch.load's weights-only error: its own reason)."
+    text = str(e).strip()
+    m = re.search(r"WeightsUnpickler error:\s*(.+)", text)       # torch's generic 'Weights only load failed ...'
+    line = (m[1] if m else text).strip().splitlines()[0].strip() if text else ""
+    if len(line) > limit and " " in line[:limit + 1]:
+        line = line[:limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:") + " ..."
+    return f"{type(e).__name__}: {line}" if line else type(e).__name__
+
 # %% ../nbs/03_training.ipynb #83bf9b7c
 _STEP_RE = re.compile(r"^step_(\d+)\.pt$")
 
@@ -243,39 +261,47 @@ def save_checkpoint(run_dir, # the run directory
         if old != path: old.unlink(missing_ok=True)
     return path
 
-def load_checkpoint(path_or_run_dir, # a checkpoint file or a run directory (its `latest`)
-                    map_location="cpu", # where tensors go
-                    fallback: bool = True, # on a corrupt / truncated file, warn and try the previous one
-                   ) -> dict:
-    "Load a checkpoint with `weights_only=True`; the dict gets a 'path' entry naming the file actually read."
-    p = Path(path_or_run_dir)
+def _checkpoint_candidates(p: Path, fallback: bool) -> tuple:
+    "(run directory, files to try in order): the file named or the run's latest; with fallback older ones, best.pt."
     if p.is_dir():
         run_dir, first = p, latest_checkpoint(p)
         if first is None: raise LLMError(f"no checkpoint in {p} (no 'latest' pointer and no step_*.pt files)")
     elif p.is_file(): run_dir, first = p.parent, p
-    else: raise LLMError(f"checkpoint '{p}' not found")
+    else: raise LLMError(f"{p}: no such run directory or checkpoint file")
     cands = [first]
     if fallback:
         older = [q for q in reversed(step_checkpoints(run_dir)) if q != first]
         if _STEP_RE.match(first.name): older = [q for q in older if _step_of(q) < _step_of(first)]
         cands += older + [q for q in [run_dir / "best.pt"] if q.is_file() and q != first]
+    return run_dir, cands
+
+def _read_checkpoint(path: Path, map_location) -> dict:
+    ck = torch.load(path, map_location=map_location, weights_only=True)
+    if not isinstance(ck, dict) or "model" not in ck: raise ValueError("not an llm_e2e checkpoint (no 'model' entry)")
+    return ck
+
+def load_checkpoint(path_or_run_dir, # a checkpoint file or a run directory (its `latest`)
+                    map_location="cpu", # where tensors go
+                    fallback: bool = True, # on a corrupt / truncated file, say so in one line and try the previous one
+                   ) -> dict:
+    "Load a checkpoint with `weights_only=True`; the dict gets a 'path' entry naming the file actually read."
+    run_dir, cands = _checkpoint_candidates(Path(path_or_run_dir), fallback)
     errors = []
-    for c in cands:
-        try:
-            ck = torch.load(c, map_location=map_location, weights_only=True)
-            if not isinstance(ck, dict) or "model" not in ck:
-                raise ValueError("not an llm_e2e checkpoint (no 'model' entry)")
+    for i, c in enumerate(cands):
+        try: ck = _read_checkpoint(c, map_location)
         except Exception as e:
-            first_line = str(e).splitlines()[0][:200] if str(e) else ""
-            msg = f"checkpoint {c} cannot be read, it is corrupt or truncated ({type(e).__name__}: {first_line})"
-            errors.append(msg)
-            if not fallback: raise LLMError(msg) from None
-            warnings.warn(msg + "; falling back to the previous checkpoint", stacklevel=2)
+            why = describe_error(e)
+            if not fallback:
+                raise LLMError(f"checkpoint {c} cannot be read: it is corrupt or truncated, or not a checkpoint "
+                               f"({why})") from None
+            errors.append(f"{c.name} ({why})")
+            if i + 1 < len(cands):
+                console_note(f"checkpoint {c} cannot be read ({why}); falling back to {cands[i + 1].name}")
             continue
         ck = _from_plain(ck)
         ck["path"] = str(c)
         return ck
-    raise LLMError(f"no readable checkpoint in {run_dir}: " + "; ".join(errors))
+    raise LLMError(f"no readable checkpoint in {run_dir}, all are corrupt or truncated: " + "; ".join(errors))
 
 # %% ../nbs/03_training.ipynb #d630b94e
 class StabilityGuard:
@@ -392,7 +418,7 @@ class MetricsLogger:
         if mode == "disabled": return
         try: import wandb
         except ImportError:
-            warnings.warn("wandb is not installed: logging to metrics.jsonl only")
+            console_note("wandb is not installed: logging to metrics.jsonl only")
             return
         kw = dict(project=lg.wandb_project, name=lg.wandb_run_name or self.run_dir.name, dir=str(self.run_dir),
                   config=self.cfg.to_dict(), id=self.wandb_id, resume="allow")
@@ -403,7 +429,7 @@ class MetricsLogger:
                 return
             except Exception as e:
                 then = "going on offline" if m == "online" else "going on without wandb"
-                warnings.warn(f"wandb {m} failed ({type(e).__name__}: {e}); {then}")
+                console_note(f"wandb {m} failed ({describe_error(e)}); {then}")
 
     def log(self, m: dict, console: Optional[str] = None):
         "Append `m` to metrics.jsonl and wandb; print `console` (a formatted line) if given."
@@ -415,7 +441,7 @@ class MetricsLogger:
             nums = {k: v for k, v in m.items() if isinstance(v, (int, float)) and k != "step"}
             if "sample" in m: nums["sample"] = m["sample"]
             try: self.wandb_run.log(nums, step=int(m["step"]))
-            except Exception as e: warnings.warn(f"wandb log failed: {e}")
+            except Exception as e: console_note(f"wandb log failed ({describe_error(e)})")
         if console: self.printer(console)
 
     def event(self, step: int, kind: str, msg: str, **kw):
@@ -567,7 +593,8 @@ class TrainResult:
     best_val_loss: Optional[float] # lowest val loss seen (None without val_loss)
     metrics: list = field(default_factory=list) # every dict logged in this call (log steps, evals, events, samples)
     tokens_seen: int = 0 # training tokens processed, all ranks
-    sample: Optional[str] = None # the last text sample
+    sample: Optional[str] = None # the last text sample (of the final weights unless sample_fn gave None)
+    sample_step: Optional[int] = None # the step `sample` was taken at
     interrupted: bool = False # stopped by Ctrl-C / SIGTERM (a checkpoint was written)
     stop_reason: str = "" # 'max_steps', 'data' (epochs done), 'interrupted'
     events: list = field(default_factory=list) # stability events (skips, reloads)
@@ -668,6 +695,7 @@ class TrainState:
     saved_at: int = -1 # the step of the last step checkpoint (the same)
     t_last: float = 0.0 # perf_counter() of the last log line or evaluation / save
     steps_since_log: int = 0 # steps since then (ms per step)
+    undo: Optional[dict] = None # rank 0: what this start made in the run directory, until its first step is done
     params: list = field(init=False, default_factory=list) # the optimized parameters (clipping, update ratio)
 
     def __post_init__(self): self.params = [p for g in self.optimizer.param_groups for p in g["params"]]
@@ -691,28 +719,59 @@ def _configure_process(cfg, device):
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
 
+def _check_resume_steps(cfg, ckpt: dict, run_dir):
+    "A resumed run must have steps left: training.max_steps above the checkpoint's step."
+    step, limit = int(ckpt["step"]), cfg.training.max_steps
+    if limit > step: return
+    raise LLMError(f"nothing to train: {run_dir} is at step {step} and training.max_steps is {limit}; to train on, "
+                   f"resume with a larger limit, e.g. the override training.max_steps={2 * step}")
+
 def _open_run_dir(cfg, di, resume=None, run_dir=None) -> tuple:
-    "(checkpoint to resume or None, run directory); writes config.yaml there and removes temporary files of a kill."
+    "(checkpoint to resume or None, run directory): the checks of a resume; nothing is written yet."
     ckpt = None
     if resume is not None:
         ckpt = load_checkpoint(resume, map_location="cpu")
         run_dir = Path(run_dir) if run_dir else (Path(resume) if Path(resume).is_dir() else Path(ckpt["path"]).parent)
         _check_resume_config(cfg, ckpt.get("config", {}))
+        _check_resume_steps(cfg, ckpt, run_dir)
         if ckpt.get("world_size", 1) != di.world_size:
             raise LLMError(f"the checkpoint was written by {ckpt.get('world_size', 1)} processes, this run has "
                            f"{di.world_size}; resume with the same number of processes")
     elif run_dir is None:
-        run_dir = make_run_dir(cfg) if di.master else None
+        run_dir = make_run_dir(cfg, create=False) if di.master else None
     if di.ddp:
         box = [str(run_dir) if run_dir is not None else None]
         dist.broadcast_object_list(box, src=0)
         run_dir = Path(box[0])
-    run_dir = Path(run_dir)
-    if di.master:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        cfg.save(run_dir / "config.yaml")
-        for junk in run_dir.glob(".*.tmp*"): junk.unlink(missing_ok=True)    # left by a kill during a save
-    return ckpt, run_dir
+    return ckpt, Path(run_dir)
+
+def _prepare_run_dir(cfg, run_dir: Path) -> dict:
+    "Create the run directory, write config.yaml, remove temporary files of a kill; returns how to undo it."
+    top = next((p for p in reversed([run_dir, *run_dir.parents]) if not p.exists()), None)   # the first folder made
+    kept = [run_dir / n for n in ("config.yaml", "metrics.jsonl")]       # rewritten by a start: restored by an undo
+    undo = {"top": top, "names": set() if top else {p.name for p in run_dir.iterdir()},
+            "files": {p.name: p.read_bytes() for p in kept if p.is_file()}}
+    run_dir.mkdir(parents=True, exist_ok=True)
+    cfg.save(run_dir / "config.yaml")
+    for junk in run_dir.glob(".*.tmp*"): junk.unlink(missing_ok=True)    # left by a kill during a save
+    return undo
+
+def _undo_start(s):
+    "A start that failed before its first step: remove what it made (never older files), restore what it rewrote."
+    u, s.undo = s.undo, None
+    if u is None: return
+    for done in (s.bar, s.logger):
+        try:
+            if done is not None: done.close()
+        except Exception: pass
+    if u["top"] is not None:
+        shutil.rmtree(u["top"], ignore_errors=True)
+        return
+    for p in s.run_dir.iterdir():
+        if p.name in u["names"]: continue
+        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, ignore_errors=True)
+        else: p.unlink(missing_ok=True)
+    for name, data in u["files"].items(): atomic_write(s.run_dir / name, lambda f, data=data: f.write(data))
 
 def _load_optimizer_state(optimizer, state: dict, cfg):
     "The checkpoint's AdamW moments; its groups must hold the same parameters (training.decay_embeddings decides)."
@@ -788,7 +847,9 @@ def _start_logging(s: TrainState, ckpt: Optional[dict] = None):
     s.printer(_header_line(s))
     if ckpt is not None:
         changes = _config_changes(s.cfg, ckpt.get("config", {}))
-        s.logger.event(s.step, "resume", f"resumed from {ckpt['path']}", changes=changes)
+        what = f"{len(changes)} config change(s)" if changes else "the config unchanged"
+        s.logger.event(s.step, "resume", f"resumed from {ckpt['path']}, {what}", changes=changes)
+        for c in changes: s.printer(f"step {s.step}: resume: changed {c}")
     if s.device.type == "cuda": s.printer(cuda_memory_report(s.device, "at start"))
 
 # %% ../nbs/03_training.ipynb #8b21b955
@@ -805,7 +866,7 @@ def setup_training(cfg, # the validated run config
                    sample_fn=None, # None = default_sample_fn (rank 0)
                    extra_state=None, # name -> object saved in checkpoints under "extra"
                   ) -> TrainState:
-    "Set up (or resume) a run: settings, run directory, model, optimizer, loaders, restored progress, wrappers, logger."
+    "Set up (or resume) a run: settings, checks, model, optimizer, loaders, progress, wrappers, run directory, logger."
     _configure_process(cfg, di.device)
     ckpt, run_dir = _open_run_dir(cfg, di, resume, run_dir)
     raw, optimizer, scaler = _build_model(cfg, di, model, ckpt)
@@ -819,11 +880,15 @@ def setup_training(cfg, # the validated run config
     if ckpt is not None: _restore_progress(s, ckpt)
     s.efwd = torch.compile(raw) if cfg.system.compile else raw      # evaluation: no DDP (no collectives per forward)
     s.fwd = DDP(s.efwd, device_ids=[di.device.index] if di.device.type == "cuda" else None) if di.ddp else s.efwd
-    _start_logging(s, ckpt)
     s.sample_fn = sample_fn if sample_fn is not None else (default_sample_fn(cfg, di.device) if di.master else None)
     s.fpt = flops_per_token(cfg, cfg.data.block_size) if hasattr(cfg, "model") else None
     if di.device.type == "cuda":
         s.peak = peak_flops(torch.cuda.get_device_name(di.device), resolve_dtype(cfg, di.device))
+    if di.master: s.undo = _prepare_run_dir(cfg, run_dir)          # the folder appears only once all is set up
+    try: _start_logging(s, ckpt)
+    except BaseException:
+        _undo_start(s)
+        raise
     s.start_step, s.t_last = s.step, time.perf_counter()
     return s
 
@@ -891,11 +956,19 @@ def train_step(s: TrainState, # the run's state: step, tokens_seen and the weigh
     return StepOutcome(lr, loss, gnorm, reason, ratio, stopping, is_log)
 
 # %% ../nbs/03_training.ipynb #27796be5
+def data_epoch(loader, # the training loader
+               batches: int, # micro-batches this process has drawn from it
+              ) -> Optional[int]:
+    "The pass over the training data the last batch came from (0-based); endless random windows: batches // len."
+    if getattr(loader, "mode", None) == "random" and hasattr(loader, "__len__"):
+        return max(0, batches - 1) // max(1, len(loader))
+    return getattr(loader, "epoch", None)
+
 def log_step(s: TrainState, out: StepOutcome):
     "Log a step's metrics (loss, lr, grad norm, update ratio, speed, MFU, memory): metrics.jsonl, wandb, console."
     dt = (time.perf_counter() - s.t_last) / max(1, s.steps_since_log)
     tps = s.tokens_per_step / dt
-    m = {"step": s.step, "epoch": getattr(s.train_loader, "epoch", None), "loss": out.loss, "lr": out.lr,
+    m = {"step": s.step, "epoch": data_epoch(s.train_loader, s.step * s.accum), "loss": out.loss, "lr": out.lr,
          "grad_norm": out.grad_norm, "update_ratio": out.update_ratio,
          "loss_scale": float(s.scaler.get_scale()) if s.scaler.is_enabled() else 1.0,
          "ms_per_step": 1000 * dt, "tok_per_s": tps, "tokens_seen": s.tokens_seen,
@@ -934,11 +1007,11 @@ def _eval_and_log(s: TrainState) -> bool:
     return new_best
 
 def _sample(s: TrainState):
-    "A text sample (RNG forked): logged, printed and appended to samples.txt."
+    "A text sample (RNG forked): logged, printed once under the step it was taken at, appended to samples.txt."
     with _fork_rng(s.device): text = s.sample_fn(s.model)
     if text is None: return
-    s.res.sample = text
-    s.logger.log({"step": s.step, "sample": text}, console=f"step {s.step}: sample:\n{text}\n")
+    s.res.sample, s.res.sample_step = text, s.step
+    s.logger.log({"step": s.step, "sample": text}, console=f"=== sample at step {s.step} ===\n{text}\n")
     with open(s.run_dir / "samples.txt", "a") as f: f.write(f"--- step {s.step}\n{text}\n")
 
 def eval_and_sample(s: TrainState) -> bool:
@@ -1031,15 +1104,15 @@ def recover_bad_step(s: TrainState, out: StepOutcome) -> bool:
 
 # %% ../nbs/03_training.ipynb #fc6b83e3
 def finish_run(s: TrainState):
-    "After the loop: a final evaluation, sample, plot and checkpoint unless this step had them or a signal stopped it."
+    "After the loop: evaluation and plot (not after a stop signal), sample, checkpoint; each unless this step had it."
     if not s.res.stop_reason: s.res.stop_reason = "max_steps"
-    new_best, moved = False, s.step > s.start_step
-    if moved and not s.res.interrupted and s.evaluated_at != s.step:
+    new_best = False
+    if s.step <= s.start_step: return                    # nothing trained in this call
+    if not s.res.interrupted and s.evaluated_at != s.step:
         new_best = _eval_and_log(s)
-        if s.master and s.sample_fn is not None:
-            with _fork_rng(s.device): s.res.sample = s.sample_fn(s.model)
         if s.master: plot_metrics(s.run_dir)
-    if moved and s.saved_at != s.step: _save(s, best=new_best)
+    if s.master and s.sample_fn is not None and s.res.sample_step != s.step: _sample(s)   # of the final weights
+    if s.saved_at != s.step: _save(s, best=new_best)
 
 # %% ../nbs/03_training.ipynb #f7e6bac0
 def train(cfg, # the run config (a GPT2Config or a subclass with extra sections)
@@ -1058,6 +1131,7 @@ def train(cfg, # the run config (a GPT2Config or a subclass with extra sections)
     cfg.validate()
     t = cfg.training
     di = setup_distributed(cfg)
+    s = None
     try:
         s = setup_training(cfg, di, model=model, train_loader=train_loader, val_loader=val_loader, resume=resume,
                            run_dir=run_dir, loss_fn=loss_fn, eval_fn=eval_fn, sample_fn=sample_fn,
@@ -1065,6 +1139,7 @@ def train(cfg, # the run config (a GPT2Config or a subclass with extra sections)
         with _StopFlag() as stop:
             while s.step < t.max_steps:
                 out = train_step(s, stop)                         # 1-4. lr, forward / backward, clip, guard, update
+                s.undo = None                                     # a step is done: the start did not fail
                 if out is None:                                   # the data ran out (training.epochs)
                     s.res.stop_reason = "data"
                     break
@@ -1086,6 +1161,9 @@ def train(cfg, # the run config (a GPT2Config or a subclass with extra sections)
         s.logger.close()
         s.res.step, s.res.tokens_seen, s.res.best_val_loss = s.step, s.tokens_seen, s.best_val
         return s.res
+    except BaseException:
+        if s is not None: _undo_start(s)                         # failed before its first step: no half-made run
+        raise
     finally:
         if di.owns_group and dist.is_initialized(): dist.destroy_process_group()
 
@@ -1094,18 +1172,21 @@ def train_main(config=None, # YAML config file or preset name; None with resume 
                overrides=(), # dotted overrides, e.g. ['training.max_steps=100']
                resume=None, # a run directory (or checkpoint file) to continue
               ) -> TrainResult:
-    "Load the config, train, print the final sample; what `llm-e2e train` runs."
+    "Load the config, train (the run prints its samples, the last one of the final weights), say where the run is."
     if config is None and resume is None: raise LLMError("give a config (file or preset name) or resume=RUN_DIR")
+    if resume is not None and not Path(resume).exists():
+        raise LLMError(f"{resume}: no such run directory (resume takes the directory of a run, e.g. "
+                       f"checkpoints/shakespeare, or a checkpoint file in one)")
     if config is None:
         rp = Path(resume)
         src = rp if rp.is_dir() else rp.parent
-        if not (src / "config.yaml").is_file(): raise LLMError(f"{src} has no config.yaml; give the config explicitly")
+        if not (src / "config.yaml").is_file():
+            raise LLMError(f"{src} has no config.yaml, so it is not a run directory; give the config explicitly")
         config = src / "config.yaml"
     cfg = load_config(config, list(overrides))
     t0 = time.time()
     res = train(cfg, resume=resume)
     if int(os.environ.get("RANK", "0")) == 0:
-        if res.sample: print(f"\n=== sample at step {res.step} ===\n{res.sample}\n")
         bv = f"{res.best_val_loss:.4f}" if res.best_val_loss is not None else "-"
         print(f"done: {res.step} steps ({res.stop_reason}), best val loss {bv}, {time.time() - t0:.0f} s; "
               f"run directory {res.run_dir}")
