@@ -58,9 +58,16 @@ def _eval_classification_run(a, data, limit):
     save_results(r, out, "classification", table)
 
 def _sample(a):
-    from llm_e2e.gpt2_weights import sample
-    print(sample(a.source, a.prompt, max_new_tokens=a.max_new_tokens, temperature=a.temperature, top_k=a.top_k,
-                 top_p=a.top_p, seed=a.seed, device=a.device))
+    "Print the text as it is generated (or all at once with --no-stream)."
+    from llm_e2e.gpt2_weights import sample_stream
+    pieces = sample_stream(a.source, a.prompt, max_new_tokens=a.max_new_tokens, temperature=a.temperature,
+                           top_k=a.top_k, top_p=a.top_p, seed=a.seed, device=a.device, stop=a.stop)
+    if a.no_stream:
+        print("".join(pieces))
+        return
+    for piece in pieces:
+        print(piece, end="", flush=True)
+    print()
 
 def _export_hf(a):
     from llm_e2e.gpt2_weights import export_hf
@@ -163,6 +170,8 @@ def _add_sample_command(sub):
     s.add_argument("--top-k", type=int, metavar="K", help="sample from the K most likely tokens only")
     s.add_argument("--top-p", type=float, metavar="P", help="nucleus sampling: the most likely tokens up to mass P")
     s.add_argument("--seed", type=int, help="random seed (the same seed gives the same text)")
+    s.add_argument("--stop", metavar="TEXT", help="stop before this text (it is not printed)")
+    s.add_argument("--no-stream", action="store_true", help="print the text at the end instead of as it is generated")
     s.add_argument("--device", type=_device, default="cpu", help="auto, cpu, cuda, cuda:N or mps (default: cpu)")
 
 def _add_file_commands(sub):

@@ -17,7 +17,7 @@ __all__ = ['GPT2_TOP_MAP', 'GPT2_BLOCK_MAP', 'GPT2_HEAD', 'GPT2_IGNORED', 'HUB_A
            'save_hf_tokenizer', 'save_hf', 'save_hf_classifier', 'fold_head_bias', 'hf_classifier_config',
            'hf_classifier_state', 'hf_lora_target', 'lora_to_peft', 'peft_adapter_config', 'save_peft_adapter',
            'resolve_checkpoint', 'read_run_checkpoint', 'model_from_checkpoint', 'load_any_model', 'load_model',
-           'save_run_checkpoint', 'import_hf', 'export_hf', 'sample']
+           'save_run_checkpoint', 'import_hf', 'export_hf', 'sample_stream', 'sample']
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #97f0bda7
 import torch
@@ -26,7 +26,7 @@ from safetensors.torch import save_file
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #c4735d5f
 from .config import GPT2Config, ModelConfig, LLMError, PRESETS, get_preset, resolve_device
-from .model import GPTModel, generate_text
+from .model import GPTModel, generate_text, stream_text
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #0811f7fc
 # (HF name, our name(s), transform); transform: None = copy, "T" = transpose, "split" = c_attn bias -> q/k/v,
@@ -819,6 +819,28 @@ def export_hf(run_dir: Union[str, Path], # run directory or checkpoint file (any
     if isinstance(model, GPTModel): return save_hf(model, out_dir, cfg)
     return save_hf_classifier(model, out_dir, cfg)
 
+def sample_stream(source: Union[str, Path], # run dir, checkpoint, HF folder / file, or hub id
+                  prompt: str = "\n", # text to continue ('' starts from <|endoftext|>)
+                  max_new_tokens: int = 100, # tokens to generate
+                  temperature: float = 0.8, # softmax temperature (0 = greedy)
+                  top_k: Optional[int] = None, # keep the k most likely tokens (None = all)
+                  top_p: Optional[float] = None, # nucleus sampling threshold (None = off)
+                  seed: Optional[int] = None, # seed for reproducible samples
+                  device: str = "cpu", # where to run ('auto' = cuda if available)
+                  stop: Optional[str] = None, # stop before this string (not part of the text)
+                  ):
+    "Yield the prompt, then the continuation in text pieces as they are generated (`llm-e2e sample` prints them)."
+    from llm_e2e.dataset import get_tokenizer
+    model, cfg = load_model(source, device=device)
+    enc = get_tokenizer()
+    ids = enc.encode(prompt, allowed_special={"<|endoftext|>"})
+    if ids and max(ids) >= cfg.model.vocab_size:
+        raise LLMError(f"the prompt has token id {max(ids)} but the model's vocabulary has "
+                       f"{cfg.model.vocab_size} tokens")
+    yield prompt
+    yield from stream_text(model, enc, prompt, max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k,
+                           top_p=top_p, seed=seed, stop=stop)
+
 def sample(source: Union[str, Path], # run dir, checkpoint, HF folder / file, or hub id
            prompt: str = "\n", # text to continue ('' starts from <|endoftext|>)
            max_new_tokens: int = 100, # tokens to generate
@@ -827,14 +849,8 @@ def sample(source: Union[str, Path], # run dir, checkpoint, HF folder / file, or
            top_p: Optional[float] = None, # nucleus sampling threshold (None = off)
            seed: Optional[int] = None, # seed for reproducible samples
            device: str = "cpu", # where to run ('auto' = cuda if available)
+           stop: Optional[str] = None, # stop before this string (not part of the text)
            ) -> str:
-    "Prompt + generated continuation as text, from any source `load_model` accepts."
-    from llm_e2e.dataset import get_tokenizer
-    model, cfg = load_model(source, device=device)
-    enc = get_tokenizer()
-    ids = enc.encode(prompt, allowed_special={"<|endoftext|>"})
-    if ids and max(ids) >= cfg.model.vocab_size:
-        raise LLMError(f"the prompt has token id {max(ids)} but the model's vocabulary has "
-                       f"{cfg.model.vocab_size} tokens")
-    return generate_text(model, enc, prompt, max_new_tokens=max_new_tokens, temperature=temperature, top_k=top_k,
-                         top_p=top_p, seed=seed)
+    "Prompt + generated continuation as text, from any source `load_model` accepts (`sample_stream`, joined)."
+    return "".join(sample_stream(source, prompt, max_new_tokens, temperature, top_k, top_p, seed, device, stop))
+

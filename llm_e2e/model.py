@@ -4,12 +4,12 @@
 
 # %% ../nbs/02_model.ipynb #05503c3a
 from __future__ import annotations
-import math
+import codecs, math
 from typing import Optional
 
 # %% auto #0
 __all__ = ['GELU', 'LayerNorm', 'FeedForward', 'KVCache', 'causal_mask', 'MultiHeadAttention', 'TransformerBlock',
-           'ContextLengthError', 'GPTModel', 'sample_logits', 'generate_text']
+           'ContextLengthError', 'GPTModel', 'sample_logits', 'generate_text', 'decode_stream', 'stream_text']
 
 # %% ../nbs/02_model.ipynb #8df4bc24
 import torch
@@ -283,7 +283,8 @@ def _forward_cached(model, idx, pos, caches, key_mask=None):
     return model.out_head(model.final_norm(x[:, -1, :]))                   # (B, V_padded)
 
 @torch.no_grad()
-def _generate(model, idx, max_new_tokens, temperature, top_k, top_p, eos_id, use_cache, seed, attention_mask):
+def _generate_steps(model, idx, max_new_tokens, temperature, top_k, top_p, eos_id, use_cache, seed, attention_mask):
+    "The generation loop as a generator: yields the (B, T + i) ids after each new token i (streaming builds on it)."
     if idx.dim() != 2: raise ValueError(f"idx must be (batch, seq_len) token ids, got shape {tuple(idx.shape)}")
     if idx.shape[1] == 0: raise ValueError("generate needs a prompt of at least one token (e.g. the <|endoftext|> id)")
     if attention_mask is not None and attention_mask.shape != idx.shape:
@@ -322,8 +323,16 @@ def _generate(model, idx, max_new_tokens, temperature, top_k, top_p, eos_id, use
             nxt = torch.where(finished, torch.full_like(nxt, eos_id), nxt)
             finished |= nxt == eos_id
         out = torch.cat([out, nxt[:, None]], dim=1)                       # (B, T + 1)
+        yield out
         if mask is not None: mask = torch.cat([mask, mask.new_ones(B, 1)], dim=1)
         if eos_id is not None and bool(finished.all()): break
+
+def _generate(model, idx, max_new_tokens, temperature, top_k, top_p, eos_id, use_cache, seed, attention_mask):
+    "All of `_generate_steps`: the ids with every new token (the prompt alone when nothing is generated)."
+    out = idx.to(model.tok_emb.weight.device)
+    for out in _generate_steps(model, idx, max_new_tokens, temperature, top_k, top_p, eos_id, use_cache, seed,
+                               attention_mask):
+        pass
     return out
 
 def _gpt_generate(self,
@@ -366,3 +375,62 @@ def generate_text(model, # a GPTModel
     new = out[0, len(ids):].tolist()
     if eos_id is not None and eos_id in new: new = new[:new.index(eos_id)]
     return (prompt if include_prompt else "") + enc.decode(new)
+
+# %% ../nbs/02_model.ipynb #658b35ab
+def _held_back(text: str, stop: str) -> int:
+    "How many trailing characters of `text` could be the start of `stop` (kept until the next piece decides)."
+    for n in range(min(len(stop) - 1, len(text)), 0, -1):
+        if stop.startswith(text[-n:]):
+            return n
+    return 0
+
+def decode_stream(enc, # a tiktoken Encoding
+                  tokens, # an iterable of token ids (e.g. produced one by one)
+                  stop: Optional[str] = None, # stop before this string (not part of the text)
+                  ):
+    "Yield text pieces for `tokens` as they arrive; a character split over tokens comes out whole, once."
+    if stop == "": raise ValueError("stop must be a non-empty string (or None)")
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")   # holds a character's bytes until complete
+    pending = ""
+    for token in tokens:
+        pending += decoder.decode(enc.decode_single_token_bytes(token))
+        if stop is not None and stop in pending:
+            yield pending[:pending.index(stop)]
+            return
+        keep = _held_back(pending, stop) if stop is not None else 0
+        if len(pending) > keep:
+            yield pending[:len(pending) - keep]
+            pending = pending[len(pending) - keep:]
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield pending
+
+def _new_tokens(model, idx, max_new_tokens, temperature, top_k, top_p, seed, eos_id):
+    "Each generated token id of row 0 as it is produced, up to (not including) `eos_id`."
+    was_training = model.training
+    model.eval()
+    try:
+        for out in _generate_steps(model, idx, max_new_tokens, temperature, top_k, top_p, eos_id, True, seed, None):
+            token = int(out[0, -1])
+            if token == eos_id:
+                return
+            yield token
+    finally:
+        model.train(was_training)
+
+def stream_text(model, # a GPTModel
+                enc, # a tiktoken Encoding
+                prompt: str, # text to continue ('' starts from <|endoftext|>)
+                max_new_tokens: int = 50, # tokens to generate
+                temperature: float = 1.0, # 0 = greedy
+                top_k: Optional[int] = None, # sample among the k most likely tokens
+                top_p: Optional[float] = None, # nucleus sampling threshold
+                seed: Optional[int] = None, # reproducible sampling (the same text as `generate_text`)
+                eos_id: Optional[int] = None, # stop at this token (not part of the text)
+                stop: Optional[str] = None, # stop before this string (not part of the text)
+                ):
+    "Yield the continuation of `prompt` in text pieces as tokens are generated (see `decode_stream`)."
+    ids = enc.encode(prompt, allowed_special={"<|endoftext|>"}) if prompt else [enc.eot_token]
+    idx = torch.tensor([ids], dtype=torch.long, device=model.tok_emb.weight.device)
+    yield from decode_stream(enc, _new_tokens(model, idx, max_new_tokens, temperature, top_k, top_p, seed, eos_id),
+                             stop)
