@@ -61,7 +61,8 @@ def _sample(a):
     "Print the text as it is generated (or all at once with --no-stream)."
     from llm_e2e.gpt2_weights import sample_stream
     pieces = sample_stream(a.source, a.prompt, max_new_tokens=a.max_new_tokens, temperature=a.temperature,
-                           top_k=a.top_k, top_p=a.top_p, seed=a.seed, device=a.device, stop=a.stop)
+                           top_k=a.top_k, top_p=a.top_p, seed=a.seed, device=a.device, stop=a.stop,
+                           quantize=a.quantize)
     if a.no_stream:
         print("".join(pieces))
         return
@@ -173,6 +174,9 @@ def _add_sample_command(sub):
     s.add_argument("--stop", metavar="TEXT", help="stop before this text (it is not printed)")
     s.add_argument("--no-stream", action="store_true", help="print the text at the end instead of as it is generated")
     s.add_argument("--device", type=_device, default="cpu", help="auto, cpu, cuda, cuda:N or mps (default: cpu)")
+    s.add_argument("--quantize", choices=["int8", "int8-weight-only", "int8-dynamic"],
+                   help="int8 weights for every Linear and the head (4x fewer bytes per token); int8 = the fastest "
+                        "PyTorch kernel here (fbgemm 'dynamic' on x86 CPUs, else 'weight-only'); default: float")
 
 def _add_file_commands(sub):
     "export-hf, import-hf and config."

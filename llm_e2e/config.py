@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any, Optional, Union, get_type_hints
 
 # %% auto #0
-__all__ = ['ATTN_IMPLS', 'LR_SCHEDULES', 'WANDB_MODES', 'DEVICES', 'DTYPES', 'PRESETS', 'LLMError', 'ConfigError', 'DataConfig',
-           'ModelConfig', 'TrainingConfig', 'LoggingConfig', 'SystemConfig', 'resolve_device', 'cell_can_run',
-           'GPT2Config', 'get_preset', 'apply_overrides', 'load_config', 'estimate_params', 'flops_per_token']
+__all__ = ['ATTN_IMPLS', 'LR_SCHEDULES', 'WANDB_MODES', 'DEVICES', 'DTYPES', 'BACKENDS', 'PARALLEL_MODES', 'MESH_AXES', 'PRESETS',
+           'LLMError', 'ConfigError', 'DataConfig', 'ModelConfig', 'TrainingConfig', 'LoggingConfig', 'SystemConfig',
+           'parse_mesh', 'resolve_device', 'cell_can_run', 'GPT2Config', 'get_preset', 'apply_overrides', 'load_config',
+           'estimate_params', 'flops_per_token']
 
 # %% ../nbs/00_config.ipynb #ca2ef4a9
 import yaml
@@ -162,6 +163,7 @@ class LoggingConfig:
 
 # %% ../nbs/00_config.ipynb #476fca5b
 DEVICES, DTYPES = ("auto", "cuda", "mps", "cpu"), ("auto", "float32", "bfloat16", "float16")
+BACKENDS, PARALLEL_MODES, MESH_AXES = ("auto", "nccl", "gloo", "jax"), ("ddp", "fsdp"), ("data", "fsdp")
 
 @dataclass
 class SystemConfig:
@@ -172,15 +174,32 @@ class SystemConfig:
     seed: int = 1337 # seed for python, numpy and torch
     num_threads: Optional[int] = None # torch CPU threads (None = torch's default)
     tf32: bool = True # allow TF32 matmuls on Ampere and newer GPUs
-    backend: str = "auto" # torch.distributed backend: 'auto' (nccl on CUDA, gloo on CPU), 'nccl' or 'gloo'
+    backend: str = "auto" # 'auto' (nccl on CUDA, gloo on CPU), 'nccl', 'gloo'; or 'jax' (train with JAX + Flax)
+    parallel: str = "ddp" # several processes (torchrun): 'ddp' (each rank a full copy) or 'fsdp' (FSDP2 shards)
+    activation_checkpointing: bool = False # recompute each block's activations in the backward pass (less memory)
+    mesh: Optional[str] = None # JAX only: device mesh axes, e.g. 'data:4,fsdp:2' (None = all devices on 'data')
 
     def check(self):
         if not (self.device in DEVICES or self.device.startswith("cuda:")):
             raise ConfigError(f"system.device: '{self.device}' is not one of {', '.join(DEVICES)} or 'cuda:N'")
         _choice(self, "system", "dtype", DTYPES)
-        _choice(self, "system", "backend", ("auto", "nccl", "gloo"))
+        _choice(self, "system", "backend", BACKENDS)
+        _choice(self, "system", "parallel", PARALLEL_MODES)
+        if self.mesh is not None: parse_mesh(self.mesh)
         if self.num_threads is not None and self.num_threads <= 0:
             raise ConfigError(f"system.num_threads: must be positive, got {self.num_threads}")
+
+def parse_mesh(spec: str, # e.g. 'data:4,fsdp:2' (axis:size pairs; axes 'data' and 'fsdp')
+               ) -> dict:
+    "`system.mesh` as {axis: size}, in the order given; ConfigError naming the setting when malformed."
+    out = {}
+    for part in str(spec).split(","):
+        name, sep, size = part.strip().partition(":")
+        if not sep or name not in MESH_AXES or not size.strip().isdigit() or int(size) <= 0 or name in out:
+            raise ConfigError(f"system.mesh: '{spec}' is not a list of axis:size pairs with axes from "
+                              f"{', '.join(MESH_AXES)} (each once, sizes > 0), e.g. 'data:4,fsdp:2'")
+        out[name] = int(size)
+    return out
 
 # %% ../nbs/00_config.ipynb #42777910
 def resolve_device(device=None, # 'auto' / None (cuda > mps > cpu), 'cuda', 'cuda:N', 'mps', 'cpu' or a torch.device

@@ -10,14 +10,15 @@ from typing import Optional, Union
 from urllib.parse import urlparse
 
 # %% auto #0
-__all__ = ['GPT2_TOP_MAP', 'GPT2_BLOCK_MAP', 'GPT2_HEAD', 'GPT2_IGNORED', 'HUB_ALIASES', 'mapping_table', 'hf_shapes',
-           'check_hf_state_dict', 'hf_to_ours', 'ours_to_hf', 'read_state_dict', 'split_hf_state_dict', 'make_config',
-           'config_from_hf', 'infer_config', 'hub_reachable', 'hub_download', 'find_hf_files', 'load_hf_weights',
-           'load_gpt2_with_config', 'load_gpt2', 'strip_wrapper_prefixes', 'load_state_dict_checked', 'hf_config_dict',
-           'save_hf_tokenizer', 'save_hf', 'save_hf_classifier', 'fold_head_bias', 'hf_classifier_config',
-           'hf_classifier_state', 'hf_lora_target', 'lora_to_peft', 'peft_adapter_config', 'save_peft_adapter',
-           'resolve_checkpoint', 'read_run_checkpoint', 'model_from_checkpoint', 'load_any_model', 'load_model',
-           'save_run_checkpoint', 'import_hf', 'export_hf', 'sample_stream', 'sample']
+__all__ = ['GPT2_TOP_MAP', 'GPT2_BLOCK_MAP', 'GPT2_HEAD', 'GPT2_IGNORED', 'HUB_ALIASES', 'QUANTIZE_CHOICES', 'mapping_table',
+           'hf_shapes', 'check_hf_state_dict', 'hf_to_ours', 'ours_to_hf', 'read_state_dict', 'split_hf_state_dict',
+           'make_config', 'config_from_hf', 'infer_config', 'hub_reachable', 'hub_download', 'find_hf_files',
+           'load_hf_weights', 'load_gpt2_with_config', 'load_gpt2', 'strip_wrapper_prefixes', 'load_state_dict_checked',
+           'hf_config_dict', 'save_hf_tokenizer', 'save_hf', 'save_hf_classifier', 'fold_head_bias',
+           'hf_classifier_config', 'hf_classifier_state', 'hf_lora_target', 'lora_to_peft', 'peft_adapter_config',
+           'save_peft_adapter', 'int8_per_row', 'Int8Linear', 'Int8Embedding', 'int8_kernel', 'quantize_int8',
+           'model_bytes', 'quantize_model', 'resolve_checkpoint', 'read_run_checkpoint', 'model_from_checkpoint',
+           'load_any_model', 'load_model', 'save_run_checkpoint', 'import_hf', 'export_hf', 'sample_stream', 'sample']
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #97f0bda7
 import torch
@@ -657,6 +658,128 @@ def save_peft_adapter(model: torch.nn.Module, # GPTModel or GPTClassifier with L
     if cfg.model.vocab_size == 50257: save_hf_tokenizer(folder, cfg.model.context_length, pad=classifier)
     return folder
 
+# %% ../nbs/04_load_openai_gpt2.ipynb #5d056f33
+QUANTIZE_CHOICES = {"int8": "auto", "int8-weight-only": "weight-only", "int8-dynamic": "dynamic"}   # name -> kernel
+
+def int8_per_row(weight: torch.Tensor, # (N, K) float weight of a Linear (N outputs)
+                 ) -> tuple:
+    "Symmetric int8 with one scale per output row: (q int8 (N, K), scale float32 (N,)), `weight ~ q * scale[:, None]`."
+    w = weight.detach().float()
+    scale = (w.abs().amax(dim=1) / 127).clamp_min(1e-12)                      # (N,)
+    q = torch.round(w / scale[:, None]).clamp(-127, 127).to(torch.int8)        # (N, K)
+    return q, scale
+
+class Int8Linear(torch.nn.Module):
+    "A Linear whose weight is int8 (one float scale per output row), run by `torch.ops.aten._weight_int8pack_mm`: "
+    "weight-only, the activations stay float."
+    def __init__(self,
+                 q: torch.Tensor, # (N, K) int8 weight
+                 scale: torch.Tensor, # (N,) float32 scale per output row
+                 bias: Optional[torch.Tensor] = None): # (N,) or None
+        super().__init__()
+        self.out_features, self.in_features = q.shape
+        self.register_buffer("weight", q)
+        self.register_buffer("scale", scale.float())
+        self.register_buffer("bias", None if bias is None else bias.detach().float().clone())
+
+    def forward(self, x):
+        x2 = x.reshape(-1, self.in_features).contiguous()                      # (B*T, K)
+        dt = torch.float32 if x2.is_cuda else x2.dtype                         # the CUDA kernel takes float32
+        y = torch.ops.aten._weight_int8pack_mm(x2.to(dt), self.weight, self.scale.to(dt))   # (B*T, N)
+        if self.bias is not None: y = y + self.bias
+        return y.to(x.dtype).view(*x.shape[:-1], self.out_features)           # (..., N)
+
+def _dynamic_linear(q, scale, bias) -> torch.nn.Module:
+    "torch.ao's dynamic quantized Linear (fbgemm) holding the same int8 weights; each call quantizes its input too."
+    from torch.ao.nn.quantized.dynamic import Linear as DynamicLinear
+    with warnings.catch_warnings():                                  # torch marks quantized tensors as deprecated
+        warnings.simplefilter("ignore")
+        w = q.float() * scale[:, None]                               # exactly representable: the same int8 values
+        zero = torch.zeros(len(scale), dtype=torch.long)
+        qw = torch.quantize_per_channel(w, scale.double(), zero, 0, torch.qint8)
+        m = DynamicLinear(q.shape[1], q.shape[0], bias_=bias is not None, dtype=torch.qint8)
+        m.set_weight_bias(qw, None if bias is None else bias.detach().float())
+    return m
+
+class Int8Embedding(torch.nn.Module):
+    "Token embedding read from an int8 table (one scale per row): the lookup of a head quantized with `int8_per_row`."
+    def __init__(self,
+                 q: torch.Tensor, # (V, d) int8 rows
+                 scale: torch.Tensor, # (V,) float scale per row
+                 dtype=torch.float32): # dtype of the vectors returned (the model's)
+        super().__init__()
+        self.register_buffer("weight", q)
+        self.register_buffer("scale", scale.float())
+        self.dtype = dtype
+
+    def forward(self, idx):
+        rows = torch.nn.functional.embedding(idx, self.weight).float()          # (B, T, d) int8 values
+        return (rows * self.scale[idx].unsqueeze(-1)).to(self.dtype)           # (B, T, d)
+
+# %% ../nbs/04_load_openai_gpt2.ipynb #7f1348cf
+def _dynamic_engine() -> bool:
+    return any(e in torch.backends.quantized.supported_engines for e in ("x86", "fbgemm"))
+
+def int8_kernel(kernel: str = "auto", # 'auto', 'weight-only' or 'dynamic'
+                device="cpu", # where the model runs
+                ) -> str:
+    "The int8 matmul to use: 'auto' is fbgemm's 'dynamic' kernel on an x86 CPU (much faster there), else 'weight-only'."
+    device = torch.device(device)
+    if kernel not in ("auto", "weight-only", "dynamic"):
+        raise LLMError(f"int8 kernel '{kernel}' is unknown; use 'auto', 'weight-only' or 'dynamic'")
+    if kernel == "auto": return "dynamic" if device.type == "cpu" and _dynamic_engine() else "weight-only"
+    if kernel == "dynamic" and (device.type != "cpu" or not _dynamic_engine()):
+        raise LLMError(f"the 'dynamic' int8 kernel (fbgemm) runs on x86 CPUs only, not on {device}; "
+                       "use quantize='int8' or 'int8-weight-only'")
+    return kernel
+
+def _int8_linear(lin: torch.nn.Linear, kernel: str) -> torch.nn.Module:
+    q, scale = int8_per_row(lin.weight)
+    if kernel == "dynamic": return _dynamic_linear(q, scale, lin.bias)
+    return Int8Linear(q, scale, lin.bias).to(lin.weight.device)
+
+def quantize_int8(model: GPTModel, # a float GPTModel (changed in place)
+                  kernel: str = "auto", # 'auto', 'weight-only' (aten._weight_int8pack_mm) or 'dynamic' (fbgemm)
+                  ) -> GPTModel:
+    "Int8 weights for every Linear of `model` (attention, MLP, output head), for inference; a head tied to the token "
+    "embedding gets int8 rows of its own and the embedding lookup reads them. Returns the model, in eval mode."
+    if not isinstance(model, GPTModel): raise LLMError(f"quantize_int8 takes a GPTModel, got {type(model).__name__}")
+    if not isinstance(model.out_head, torch.nn.Linear): raise LLMError("the model is already quantized")
+    kernel = int8_kernel(kernel, model.tok_emb.weight.device)
+    model.eval().requires_grad_(False)
+    tied = model.out_head.weight is model.tok_emb.weight
+    for blk in model.trf_blocks:
+        for parent in (blk.att, blk.ff.layers):
+            for name, child in list(parent.named_children()):
+                if isinstance(child, torch.nn.Linear): setattr(parent, name, _int8_linear(child, kernel))
+    q, scale = int8_per_row(model.out_head.weight)
+    model.out_head = _dynamic_linear(q, scale, None) if kernel == "dynamic" else Int8Linear(q, scale)
+    if tied: model.tok_emb = Int8Embedding(q, scale, model.pos_emb.weight.dtype)   # the head's int8 rows
+    model.quantized = f"int8 ({kernel})"
+    return model
+
+def model_bytes(model: torch.nn.Module) -> int:
+    "Bytes of a model's weights: parameters and buffers (a tied tensor once) and fbgemm's packed int8 weights."
+    seen, n = set(), 0
+    for t in [*model.parameters(), *model.buffers()]:
+        if t.data_ptr() not in seen:
+            seen.add(t.data_ptr())
+            n += t.numel() * t.element_size()
+    for m in model.modules():
+        if hasattr(m, "_packed_params") and hasattr(m, "weight") and callable(m.weight):
+            w, b = m._weight_bias()
+            n += w.numel() + 8 * w.shape[0] + (0 if b is None else b.numel() * 4)   # int8 + per-row scale, zero point
+    return n
+
+def quantize_model(model: GPTModel, # a float GPTModel
+                   quantize: Optional[str] = None, # None (float) or a key of QUANTIZE_CHOICES: 'int8', ...
+                   ) -> GPTModel:
+    "`model` with the named quantization applied (`quantize_int8`), or unchanged for None."
+    if quantize is None: return model
+    if quantize not in QUANTIZE_CHOICES:
+        raise LLMError(f"quantize='{quantize}' is unknown; use one of {', '.join(QUANTIZE_CHOICES)} (or None)")
+    return quantize_int8(model, QUANTIZE_CHOICES[quantize])
+
 # %% ../nbs/04_load_openai_gpt2.ipynb #efe251ce
 def _config_from_checkpoint(d, source) -> GPT2Config:
     "A GPT2Config from a checkpoint's config dict; extra sections of sub-classed configs (finetune, ...) are ignored."
@@ -828,10 +951,14 @@ def sample_stream(source: Union[str, Path], # run dir, checkpoint, HF folder / f
                   seed: Optional[int] = None, # seed for reproducible samples
                   device: str = "cpu", # where to run ('auto' = cuda if available)
                   stop: Optional[str] = None, # stop before this string (not part of the text)
+                  quantize: Optional[str] = None, # None (float weights) or 'int8' ('int8-weight-only', 'int8-dynamic')
                   ):
     "Yield the prompt, then the continuation in text pieces as they are generated (`llm-e2e sample` prints them)."
     from llm_e2e.dataset import get_tokenizer
+    if quantize is not None and quantize not in QUANTIZE_CHOICES:
+        raise LLMError(f"quantize='{quantize}' is unknown; use one of {', '.join(QUANTIZE_CHOICES)} (or None)")
     model, cfg = load_model(source, device=device)
+    model = quantize_model(model, quantize)
     enc = get_tokenizer()
     ids = enc.encode(prompt, allowed_special={"<|endoftext|>"})
     if ids and max(ids) >= cfg.model.vocab_size:
@@ -850,7 +977,9 @@ def sample(source: Union[str, Path], # run dir, checkpoint, HF folder / file, or
            seed: Optional[int] = None, # seed for reproducible samples
            device: str = "cpu", # where to run ('auto' = cuda if available)
            stop: Optional[str] = None, # stop before this string (not part of the text)
+           quantize: Optional[str] = None, # None (float weights) or 'int8' ('int8-weight-only', 'int8-dynamic')
            ) -> str:
     "Prompt + generated continuation as text, from any source `load_model` accepts (`sample_stream`, joined)."
-    return "".join(sample_stream(source, prompt, max_new_tokens, temperature, top_k, top_p, seed, device, stop))
+    return "".join(sample_stream(source, prompt, max_new_tokens, temperature, top_k, top_p, seed, device, stop,
+                                 quantize))
 

@@ -16,10 +16,10 @@ __all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'PEAK_TFLOPS', 'evaluate_model', 'k
            'get_rng_state', 'set_rng_state', 'console_note', 'describe_error', 'atomic_write', 'step_checkpoints',
            'latest_checkpoint', 'save_checkpoint', 'load_checkpoint', 'StabilityGuard', 'peak_flops', 'memory_used',
            'cuda_memory_report', 'format_log_line', 'MetricsLogger', 'read_metrics', 'plot_metrics', 'default_loss_fn',
-           'estimate_loss', 'make_run_dir', 'DistInfo', 'setup_distributed', 'TrainResult', 'default_sample_fn',
-           'StepOutcome', 'TrainState', 'setup_training', 'train_step', 'data_epoch', 'log_step', 'eval_step',
-           'eval_and_sample', 'checkpoint_state', 'checkpoint_step', 'recover_bad_step', 'finish_run', 'train',
-           'train_main', 'main']
+           'split_loss', 'estimate_loss', 'make_run_dir', 'DistInfo', 'setup_distributed', 'TrainResult',
+           'default_sample_fn', 'StepOutcome', 'TrainState', 'setup_training', 'train_step', 'data_epoch', 'log_step',
+           'eval_step', 'eval_and_sample', 'checkpoint_state', 'checkpoint_step', 'recover_bad_step', 'finish_run',
+           'train', 'train_main', 'main']
 
 # %% ../nbs/03_training.ipynb #bdc2080d
 import numpy as np
@@ -506,11 +506,19 @@ def default_loss_fn(model, batch):
     "Mean next-token cross-entropy of `model` on a batch `(x, y)` (-100 in y ignored)."
     return model(batch[0], batch[1])[1]
 
+def split_loss(out, # what a loss_fn returned: a scalar tensor, or (scalar tensor, {name: scalar tensor})
+              ) -> tuple:
+    "(loss, {name: value}) from a loss_fn's result; the named values are extra per-step metrics (may be empty)."
+    if isinstance(out, tuple):
+        loss, extra = out
+        return loss, dict(extra)
+    return out, {}
+
 @torch.no_grad()
 def estimate_loss(model, # the model (wrapped or not)
                   loaders: dict, # name -> loader, e.g. {"train": ..., "val": ...}
                   eval_iters: int, # batches per loader
-                  loss_fn: Optional[Callable] = None, # loss_fn(model, batch); None = default_loss_fn
+                  loss_fn: Optional[Callable] = None, # loss_fn(model, batch) -> loss or (loss, extras)
                   ctx: Optional[Callable] = None, # () -> autocast context
                  ) -> dict:
     "{'<name>_loss': mean loss over eval_iters batches} per loader (fewer if a loader runs out), model in eval mode."
@@ -524,7 +532,7 @@ def estimate_loss(model, # the model (wrapped or not)
             for _ in range(eval_iters):
                 try: batch = ld.next_batch()
                 except StopIteration: break
-                with ctx(): tot += loss_fn(model, batch).detach().double().cpu()
+                with ctx(): tot += split_loss(loss_fn(model, batch))[0].detach().double().cpu()
                 n += 1
             vals = torch.tensor([float(tot), float(n)], dtype=torch.float64)
             if dist.is_available() and dist.is_initialized():
@@ -657,6 +665,7 @@ class StepOutcome:
     update_ratio: Optional[float] = None # ‖Δw‖ / ‖w‖ of the update (log steps only)
     stopping: bool = False # a stop signal arrived (on any rank): checkpoint and stop after this step
     is_log: bool = False # this step is logged
+    extra: dict = field(default_factory=dict) # the loss_fn's named metrics, averaged over micro-batches and ranks
 
 @dataclass
 class TrainState:
@@ -893,32 +902,37 @@ def setup_training(cfg, # the validated run config
     return s
 
 # %% ../nbs/03_training.ipynb #b90e6c5c
-def _forward_backward(s: TrainState) -> torch.Tensor:
-    "Forward and backward over `accum` micro-batches (DDP syncs the gradients on the last one); the mean loss."
+def _forward_backward(s: TrainState) -> tuple:
+    "Forward and backward over `accum` micro-batches (DDP syncs the gradients on the last one); mean loss and extras."
     loss_sum = torch.zeros((), device=s.device)
+    extra_sum = {}
     for micro in range(s.accum):
         batch = s.train_loader.next_batch()
         sync_ctx = s.fwd.no_sync() if s.dist.ddp and micro < s.accum - 1 else contextlib.nullcontext()
         with sync_ctx:
-            with s.autocast(): loss = s.loss_fn(s.fwd, batch)
+            with s.autocast(): loss, extra = split_loss(s.loss_fn(s.fwd, batch))
             loss = loss / s.accum
             s.scaler.scale(loss).backward()
         loss_sum += loss.detach().float()
-    return loss_sum
+        for k, v in extra.items():
+            extra_sum[k] = extra_sum.get(k, 0) + torch.as_tensor(v, device=s.device).detach().float() / s.accum
+    return loss_sum, extra_sum
 
-def _clip_and_reduce(s: TrainState, loss_sum: torch.Tensor, stop=None) -> tuple:
-    "Unscale (fp16), clip; (loss, grad norm, stopping) read with one host sync (DDP: loss and stop flag all-reduced)."
+def _clip_and_reduce(s: TrainState, loss_sum: torch.Tensor, stop=None, extra: Optional[dict] = None) -> tuple:
+    "Unscale (fp16), clip; (loss, grad norm, stopping, extras) read with one host sync (DDP: all but the norm reduced)."
     if s.scaler.is_enabled(): s.scaler.unscale_(s.optimizer)
     clip = s.cfg.training.grad_clip
     if clip > 0: gnorm = torch.nn.utils.clip_grad_norm_(s.params, clip)
     else: gnorm = torch.nn.utils.get_total_norm([p.grad for p in s.params if p.grad is not None])
     stopping = stop is not None and stop.set               # read once: a signal arriving later counts next step
+    names = sorted(extra or {})
+    vals = torch.stack([loss_sum.float(), *(extra[k].float() for k in names)])
     if s.dist.ddp:
-        buf = torch.stack([loss_sum, torch.tensor(float(stopping), device=s.device)])
+        buf = torch.cat([vals, torch.tensor([float(stopping)], device=s.device)])
         dist.all_reduce(buf)
-        loss_sum, stopping = buf[0] / s.dist.world_size, bool(buf[1] > 0)
-    loss, gnorm = torch.stack([loss_sum.float(), gnorm.float().to(s.device)]).tolist()
-    return loss, gnorm, stopping
+        vals, stopping = buf[:-1] / s.dist.world_size, bool(buf[-1] > 0)
+    host = torch.cat([vals, gnorm.float().to(s.device).reshape(1)]).tolist()
+    return host[0], host[-1], stopping, dict(zip(names, host[1:-1]))
 
 def _apply_update(s: TrainState, with_ratio: bool = False) -> Optional[float]:
     "The optimizer step (through the grad scaler); with_ratio: also ‖Δw‖ / ‖w‖ over all parameters."
@@ -938,11 +952,11 @@ def train_step(s: TrainState, # the run's state: step, tokens_seen and the weigh
     t = s.cfg.training
     lr = get_lr(s.step, s.cfg)
     for g in s.optimizer.param_groups: g["lr"] = lr
-    try: loss_sum = _forward_backward(s)
+    try: loss_sum, extra_sum = _forward_backward(s)
     except StopIteration:
         s.optimizer.zero_grad(set_to_none=True)
         return None
-    loss, gnorm, stopping = _clip_and_reduce(s, loss_sum, stop)
+    loss, gnorm, stopping, extra = _clip_and_reduce(s, loss_sum, stop, extra_sum)
     is_log = (s.step + 1) % s.cfg.logging.log_interval == 0 or s.step == 0 or s.step + 1 == t.max_steps
     reason = s.guard.check(loss, gnorm, overflow_ok=s.scaler.is_enabled())
     ratio = _apply_update(s, with_ratio=is_log and reason is None) if reason in (None, "overflow") else None
@@ -953,7 +967,7 @@ def train_step(s: TrainState, # the run's state: step, tokens_seen and the weigh
     if reason is None:
         s.recent_losses.append(loss)
         del s.recent_losses[:-100]
-    return StepOutcome(lr, loss, gnorm, reason, ratio, stopping, is_log)
+    return StepOutcome(lr, loss, gnorm, reason, ratio, stopping, is_log, extra)
 
 # %% ../nbs/03_training.ipynb #27796be5
 def data_epoch(loader, # the training loader
@@ -973,8 +987,9 @@ def log_step(s: TrainState, out: StepOutcome):
          "loss_scale": float(s.scaler.get_scale()) if s.scaler.is_enabled() else 1.0,
          "ms_per_step": 1000 * dt, "tok_per_s": tps, "tokens_seen": s.tokens_seen,
          "mfu": (s.fpt * tps / s.dist.world_size / s.peak) if (s.peak and s.fpt) else None,
-         "mem_gb": memory_used(s.device), "skipped": s.guard.n_skipped}
-    s.logger.log(m, console=format_log_line(m, s.cfg.training.max_steps) if s.master else None)
+         "mem_gb": memory_used(s.device), "skipped": s.guard.n_skipped, **out.extra}
+    line = format_log_line(m, s.cfg.training.max_steps) + "".join(f" | {k} {v:.4g}" for k, v in out.extra.items())
+    s.logger.log(m, console=line if s.master else None)
     s.t_last, s.steps_since_log = time.perf_counter(), 0
 
 # %% ../nbs/03_training.ipynb #c0e34e9d
@@ -1122,7 +1137,7 @@ def train(cfg, # the run config (a GPT2Config or a subclass with extra sections)
           val_loader=None, # None = build_dataloader(cfg, "val", rank, world_size)
           resume=None, # a run directory (its latest good checkpoint) or a checkpoint file to continue from
           run_dir=None, # None = make_run_dir(cfg), or the resumed run's directory
-          loss_fn: Optional[Callable] = None, # loss_fn(model, batch) -> scalar; None = cross-entropy of model(x, y)
+          loss_fn: Optional[Callable] = None, # loss_fn(model, batch) -> loss or (loss, {name: x}); None = cross-entropy
           eval_fn: Optional[Callable] = None, # eval_fn(model) -> dict of floats; None = estimate_loss on train and val
           sample_fn: Optional[Callable] = None, # sample_fn(model) -> str | None; None = default_sample_fn
           extra_state: Optional[dict] = None, # name -> object with state_dict()/load_state_dict() (or a value), saved
