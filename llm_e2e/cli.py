@@ -78,6 +78,10 @@ def _import_hf(a):
     from llm_e2e.gpt2_weights import import_hf
     print(import_hf(a.source, a.run_dir))
 
+def _plan(a):
+    from llm_e2e.training import plan_main
+    print(plan_main(a.config, a.overrides, gpus=a.gpus, gpu_mem_gb=a.gpu_mem))
+
 def _config(a):
     import yaml
     cfg = load_config(a.config, list(a.overrides))
@@ -89,10 +93,13 @@ _EPILOGS = dict(
   llm-e2e train configs/shakespeare.yaml
   llm-e2e train tiny training.max_steps=100 logging.out_dir=runs
   llm-e2e train --resume runs/x                              # continue from the latest checkpoint
-  llm-e2e train --resume runs/x training.max_steps=2000      # dotted overrides work with --resume too""",
+  llm-e2e train --resume runs/x training.max_steps=2000      # dotted overrides work with --resume too
+  llm-e2e train shakespeare system.backend=jax               # the same run in JAX + Flax (pip install -e ".[jax]")
+  torchrun --nproc-per-node 2 -m llm_e2e.cli train tiny system.parallel=fsdp   # FSDP2 shards over processes""",
     finetune="""examples:
   llm-e2e finetune configs/finetune-sst2.yaml
   llm-e2e finetune configs/finetune-sst2.yaml finetune.trainable=lora training.batch_size=8
+  llm-e2e finetune configs/finetune-dpo.yaml finetune.init_from=runs/sft  # DPO from an SFT run
   llm-e2e finetune --resume runs/x training.max_steps=500    # dotted overrides work with --resume too""",
     eval="""settings, weakest first: the defaults, --config FILE, KEY=VALUE overrides, the options above.
 units: --limit counts items (passages, HellaSwag items, responses, test examples; for perplexity the
@@ -179,7 +186,7 @@ def _add_sample_command(sub):
                         "PyTorch kernel here (fbgemm 'dynamic' on x86 CPUs, else 'weight-only'); default: float")
 
 def _add_file_commands(sub):
-    "export-hf, import-hf and config."
+    "export-hf, import-hf, plan and config."
     s = _command(sub, "export-hf", "write a run's weights and tokenizer in the Hugging Face format", _export_hf)
     s.add_argument("run_dir", metavar="RUN_DIR", help="run directory or checkpoint .pt")
     s.add_argument("out_dir", metavar="OUT_DIR",
@@ -190,6 +197,12 @@ def _add_file_commands(sub):
     s.add_argument("source", metavar="SOURCE",
                    help="hub id (gpt2, openai-community/gpt2-medium, ...), Hugging Face folder or file")
     s.add_argument("run_dir", metavar="RUN_DIR", help="run directory to create (config.yaml, checkpoint)")
+    s = _command(sub, "plan", "memory per GPU of a config: ddp / fsdp, with and without activation checkpointing",
+                 _plan)
+    s.add_argument("config", metavar="CONFIG", help="YAML config file or preset name")
+    s.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="dotted overrides, e.g. training.batch_size=4")
+    s.add_argument("--gpus", type=_positive_int, default=1, metavar="N", help="GPUs that share the run (default: 1)")
+    s.add_argument("--gpu-mem", type=float, default=48.0, metavar="GB", help="memory of one GPU in GiB (default: 48)")
     s = _command(sub, "config", "validate a config and print it as YAML", _config)
     s.add_argument("config", metavar="CONFIG", help="YAML config file or preset name")
     s.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="dotted overrides, e.g. training.max_steps=100")
@@ -199,8 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="llm-e2e", description="Pre-train, fine-tune and evaluate GPT-2 style models.")
     sub = p.add_subparsers(dest="cmd", metavar="COMMAND", required=True, help="run `llm-e2e COMMAND --help` for more")
     _add_run_command(sub, "train", "pre-train from a config (or resume a run)", _train, "training.max_steps=100")
-    _add_run_command(sub, "finetune", "fine-tune for classification or instruction following", _finetune,
-                     "finetune.trainable=lora")
+    _add_run_command(sub, "finetune", "fine-tune: classification, instruction following (SFT) or preferences (DPO)",
+                     _finetune, "finetune.trainable=lora")
     _add_eval_command(sub)
     _add_sample_command(sub)
     _add_file_commands(sub)

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any, Optional, Union, get_type_hints
 
 # %% auto #0
-__all__ = ['ATTN_IMPLS', 'LR_SCHEDULES', 'WANDB_MODES', 'DEVICES', 'DTYPES', 'BACKENDS', 'PARALLEL_MODES', 'MESH_AXES', 'PRESETS',
-           'LLMError', 'ConfigError', 'DataConfig', 'ModelConfig', 'TrainingConfig', 'LoggingConfig', 'SystemConfig',
-           'parse_mesh', 'resolve_device', 'cell_can_run', 'GPT2Config', 'get_preset', 'apply_overrides', 'load_config',
-           'estimate_params', 'flops_per_token']
+__all__ = ['ATTN_IMPLS', 'ATTENTION_KINDS', 'LR_SCHEDULES', 'WANDB_MODES', 'DEVICES', 'DTYPES', 'BACKENDS', 'PARALLEL_MODES',
+           'MESH_AXES', 'PRESETS', 'LLMError', 'ConfigError', 'DataConfig', 'ModelConfig', 'TrainingConfig',
+           'LoggingConfig', 'SystemConfig', 'parse_mesh', 'resolve_device', 'cell_can_run', 'GPT2Config', 'get_preset',
+           'apply_overrides', 'load_config', 'estimate_params', 'flops_per_token']
 
 # %% ../nbs/00_config.ipynb #ca2ef4a9
 import yaml
@@ -51,6 +51,7 @@ class DataConfig:
 
 # %% ../nbs/00_config.ipynb #bafc2fcb
 ATTN_IMPLS = ("sdpa", "manual")
+ATTENTION_KINDS = ("full", "sliding_window", "block_sparse")
 
 @dataclass
 class ModelConfig:
@@ -65,6 +66,11 @@ class ModelConfig:
     qkv_bias: bool = True # bias on the query / key / value projections (GPT-2 has them)
     attn_impl: str = "sdpa" # 'sdpa' (scaled_dot_product_attention, flash on GPU) or 'manual' (returns the weights)
     tie_embeddings: bool = True # output head shares the token embedding matrix (GPT-2 does)
+    attention: str = "full" # 'full' (causal), 'sliding_window' or 'block_sparse' (see llm_e2e.model.sparse_mask)
+    window: Optional[int] = None # sliding_window: itself + window-1 earlier tokens; block_sparse: local span
+    sparse_block: Optional[int] = None # block_sparse: block size in tokens (window must be a multiple of it)
+    global_tokens: int = 0 # block_sparse: the first global_tokens tokens are visible to every query
+    stride: int = 0 # block_sparse: every stride-th block (blocks stride-1, 2*stride-1, ...) is visible too; 0 = off
 
     @property
     def padded_vocab_size(self) -> int:
@@ -82,6 +88,34 @@ class ModelConfig:
                               f"e.g. n_heads={_divisor_near(self.emb_dim, self.n_heads)}")
         if not 0 <= self.drop_rate < 1: raise ConfigError(f"model.drop_rate: must be in [0, 1), got {self.drop_rate}")
         _choice(self, "model", "attn_impl", ATTN_IMPLS)
+        self._check_attention()
+
+    def _check_attention(self):
+        "The sparse-attention settings: each only with its kind, sizes positive, block_sparse window in whole blocks."
+        _choice(self, "model", "attention", ATTENTION_KINDS)
+        kind = self.attention
+        if kind == "full" and self.window is not None:
+            raise ConfigError(f"model.window ({self.window}) is only used with model.attention sliding_window or "
+                              f"block_sparse; drop it or set model.attention")
+        for k, unset in (("sparse_block", None), ("global_tokens", 0), ("stride", 0)):
+            if kind != "block_sparse" and getattr(self, k) != unset:
+                raise ConfigError(f"model.{k} ({getattr(self, k)}) is only used with model.attention=block_sparse "
+                                  f"(it is '{kind}'); drop it or set model.attention=block_sparse")
+        if kind == "full": return
+        if self.window is None or self.window < 1:
+            raise ConfigError(f"model.window: model.attention={kind} needs a window >= 1 (tokens), got {self.window}")
+        if kind == "block_sparse": self._check_block_sparse()
+
+    def _check_block_sparse(self):
+        if self.sparse_block is None or self.sparse_block < 1:
+            raise ConfigError(f"model.sparse_block: model.attention=block_sparse needs a block size >= 1 (e.g. 64), "
+                              f"got {self.sparse_block}")
+        if self.window % self.sparse_block:
+            raise ConfigError(f"model.window ({self.window}) must be a multiple of model.sparse_block "
+                              f"({self.sparse_block}) with block_sparse attention (whole local blocks); "
+                              f"e.g. window={max(1, self.window // self.sparse_block) * self.sparse_block}")
+        for k in ("global_tokens", "stride"):
+            if getattr(self, k) < 0: raise ConfigError(f"model.{k}: must be >= 0 (0 = off), got {getattr(self, k)}")
 
 # %% ../nbs/00_config.ipynb #fd758b61
 LR_SCHEDULES = ("cosine", "linear", "constant", "wsd")

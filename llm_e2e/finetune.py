@@ -1454,11 +1454,10 @@ def train_finetune(cfg: FinetuneRunConfig, # the run config (after make_train_lo
 # %% ../nbs/05_finetune.ipynb #b2f94e57
 def _log_final(run_dir, cfg, step, m):
     "Append the test figures to metrics.jsonl (and the run's wandb run)."
-    ck = training.latest_checkpoint(run_dir)
     wid = None
-    if ck is not None:
+    if training.latest_checkpoint(run_dir) is not None:
         try:
-            wid = torch.load(ck, map_location="cpu", weights_only=True, mmap=True).get("wandb_id")
+            wid = training.load_checkpoint(run_dir, map_location="cpu", tensors=False).get("wandb_id")
         except Exception:
             pass
     lg = training.MetricsLogger(run_dir, cfg, wandb_id=wid)
@@ -1582,7 +1581,8 @@ def load_finetuned(run_dir, # a fine-tuning run directory
     if not (run_dir / "config.yaml").is_file():
         raise LLMError(f"{run_dir}: no config.yaml; give a fine-tuning run directory")
     cfg = FinetuneRunConfig.load(run_dir / "config.yaml")
-    ck = training.load_checkpoint(run_dir / "best.pt" if which == "best" else run_dir, map_location="cpu")
+    best = training.best_checkpoint(run_dir) or run_dir / "best.pt"      # best.pt, or best/ of a sharded run
+    ck = training.load_checkpoint(best if which == "best" else run_dir, map_location="cpu")
     model = build_finetune_model(cfg, GPTModel(cfg))
     model.load_state_dict(ck["model"])
     if merge:

@@ -18,7 +18,8 @@ __all__ = ['GPT2_TOP_MAP', 'GPT2_BLOCK_MAP', 'GPT2_HEAD', 'GPT2_IGNORED', 'HUB_A
            'hf_classifier_config', 'hf_classifier_state', 'hf_lora_target', 'lora_to_peft', 'peft_adapter_config',
            'save_peft_adapter', 'int8_per_row', 'Int8Linear', 'Int8Embedding', 'int8_kernel', 'quantize_int8',
            'model_bytes', 'quantize_model', 'resolve_checkpoint', 'read_run_checkpoint', 'model_from_checkpoint',
-           'load_any_model', 'load_model', 'save_run_checkpoint', 'import_hf', 'export_hf', 'sample_stream', 'sample']
+           'is_jax_run', 'load_any_model', 'load_model', 'save_run_checkpoint', 'import_hf', 'export_hf',
+           'sample_stream', 'sample']
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #97f0bda7
 import torch
@@ -790,12 +791,13 @@ def _config_from_checkpoint(d, source) -> GPT2Config:
 def resolve_checkpoint(run_dir: Union[str, Path], # a run directory
                        ) -> Path:
     "The checkpoint a run directory is read from first, as `train --resume` picks it: the one `latest` names, else the "
-    "newest `step_*.pt`, else `best.pt`."
-    from llm_e2e.training import latest_checkpoint
+    "newest `step_*.pt` (or sharded `step_*` folder), else the best checkpoint (`best.pt`, or `best/` of FSDP runs)."
+    from llm_e2e.training import latest_checkpoint, best_checkpoint
     run_dir = Path(run_dir)
     first = latest_checkpoint(run_dir)
     if first is not None: return first
-    if (run_dir / "best.pt").is_file(): return run_dir / "best.pt"
+    best = best_checkpoint(run_dir)
+    if best is not None: return best
     latest = run_dir / "latest"
     if latest.is_file():
         raise LLMError(f"{latest} names '{latest.read_text().strip()}', which does not exist in {run_dir} "
@@ -809,7 +811,7 @@ def read_run_checkpoint(run_dir: Union[str, Path], # a run directory
     from llm_e2e.training import load_checkpoint
     run_dir = Path(run_dir)
     first = resolve_checkpoint(run_dir)
-    return load_checkpoint(first if first.name == "best.pt" else run_dir, map_location="cpu", fallback=True)
+    return load_checkpoint(first if first.name in ("best.pt", "best") else run_dir, map_location="cpu", fallback=True)
 
 def _torch_load(path: Path):
     from llm_e2e.training import describe_error
@@ -849,6 +851,14 @@ def model_from_checkpoint(ck: dict, # a loaded checkpoint {'model': state_dict, 
 # %% ../nbs/04_load_openai_gpt2.ipynb #ff53f3f3
 _RUN_FILES = ("latest", "best.pt")
 
+def is_jax_run(run_dir) -> bool:
+    "Whether a run directory was trained with JAX (`system.backend: jax` in its config.yaml); reads no checkpoint."
+    import yaml
+    p = Path(run_dir) / "config.yaml"
+    if not p.is_file(): return False
+    d = yaml.safe_load(p.read_text()) or {}
+    return isinstance(d, dict) and (d.get("system") or {}).get("backend") == "jax"
+
 def _looks_like_path(s: str) -> bool:
     "Whether a source that does not exist was meant as a local path rather than a hub id ('gpt2', 'org/name')."
     if not _HUB_ID.match(s) or s.endswith((".pt", ".pth", ".bin", ".safetensors", ".json", ".yaml")): return True
@@ -863,6 +873,10 @@ def load_any_model(source: Union[str, Path], # run dir, .pt checkpoint, HF folde
     "(model in eval mode, config) from any source: a GPTModel, or a fine-tuning run's model (GPTClassifier for "
     "classification runs, with its FinetuneRunConfig)."
     p = Path(source).expanduser()
+    if p.is_dir() and is_jax_run(p):                               # orbax checkpoints: converted to our GPTModel
+        from llm_e2e.jax import torch_model_from_jax_run
+        model, cfg = torch_model_from_jax_run(p)
+        return model.to(resolve_device(device)), cfg
     if p.is_dir():
         if any((p / f).is_file() for f in _RUN_FILES) or any(p.glob("step_*.pt")):
             ck = read_run_checkpoint(p)
@@ -932,6 +946,9 @@ def export_hf(run_dir: Union[str, Path], # run directory or checkpoint file (any
     "Write a run for Hugging Face: `GPT2LMHeadModel` (pre-training, instruction runs), `GPT2ForSequenceClassification` "
     "(classification runs), LoRA merged; or a PEFT LoRA adapter; tokenizer files with each. Returns `out_dir`."
     model, cfg = load_any_model(run_dir, merge=not adapter)
+    if cfg.model.attention != "full":
+        raise LLMError(f"{run_dir}: model.attention={cfg.model.attention}; Hugging Face's GPT-2 formats have full "
+                       "causal attention only, so the export would drop the pattern; export runs with attention=full")
     if adapter:
         if not _has_lora(model):
             how = (f"finetune.trainable={cfg.finetune.trainable}" if hasattr(cfg, "finetune")

@@ -4,17 +4,19 @@
 
 # %% ../nbs/02_model.ipynb #05503c3a
 from __future__ import annotations
-import codecs, math
+import codecs, functools, math
 from typing import Optional
 
 # %% auto #0
-__all__ = ['GELU', 'LayerNorm', 'FeedForward', 'KVCache', 'causal_mask', 'MultiHeadAttention', 'TransformerBlock',
-           'ContextLengthError', 'GPTModel', 'sample_logits', 'generate_text', 'decode_stream', 'stream_text']
+__all__ = ['GELU', 'LayerNorm', 'FeedForward', 'KVCache', 'causal_mask', 'sparse_mask', 'flex_block_mask', 'MultiHeadAttention',
+           'TransformerBlock', 'ContextLengthError', 'GPTModel', 'sample_logits', 'generate_text', 'decode_stream',
+           'stream_text']
 
 # %% ../nbs/02_model.ipynb #8df4bc24
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from torch.nn.attention.flex_attention import BlockMask, create_block_mask, flex_attention
 
 # %% ../nbs/02_model.ipynb #c7e0db33
 from .config import GPT2Config, ModelConfig, LLMError, get_preset
@@ -48,23 +50,40 @@ class FeedForward(nn.Module):
 
 # %% ../nbs/02_model.ipynb #cdc9a47d
 class KVCache:
-    "Keys and values of one attention layer for generation, preallocated to `max_len` positions."
-    def __init__(self, max_len: int): # positions the cache can hold
-        self.max_len, self.pos, self.k, self.v = max_len, 0, None, None
+    "Keys and values of one attention layer for generation: preallocated to `max_len`, or rolling over `window`."
+    def __init__(self,
+                 max_len: int, # positions the cache can take in all
+                 window: Optional[int] = None): # sliding-window attention: keep only the last window-1 positions
+        self.max_len, self.window, self.pos, self.k, self.v = max_len, window, 0, None, None
+
+    def n_keys(self, T: int) -> int:
+        "How many keys `update` returns for `T` new positions (the kept ones and the new ones)."
+        return (self.pos if self.window is None else min(self.pos, self.window - 1)) + T
 
     def update(self, k, v):
-        "Append `k`, `v` (B, H, T, head_dim) and return all keys and values so far."
+        "Append `k`, `v` (B, H, T, head_dim) and return the keys and values to attend over (`n_keys(T)` of them)."
         T = k.shape[2]
+        if self.pos + T > self.max_len:
+            raise LLMError(f"KV cache full: {self.pos} + {T} positions > max_len {self.max_len}")
+        if self.window is not None: return self._roll(k, v)
         if self.k is None:
             B, H, _, hd = k.shape
             self.k = k.new_empty(B, H, self.max_len, hd)  # (B, n_heads, max_len, head_dim)
             self.v = v.new_empty(B, H, self.max_len, hd)
-        if self.pos + T > self.max_len:
-            raise LLMError(f"KV cache full: {self.pos} + {T} positions > max_len {self.max_len}")
         self.k[:, :, self.pos:self.pos + T] = k
         self.v[:, :, self.pos:self.pos + T] = v
         self.pos += T
         return self.k[:, :, :self.pos], self.v[:, :, :self.pos]
+
+    def _roll(self, k, v):
+        "Attend over the kept keys + the new ones; keep the last window-1 (all the next query can see)."
+        self.pos += k.shape[2]
+        if self.k is not None:
+            k, v = torch.cat([self.k, k], 2), torch.cat([self.v, v], 2)      # (B, n_heads, kept + T, head_dim)
+        start = max(0, k.shape[2] - (self.window - 1))
+        self.k, self.v = k[:, :, start:].clone(), v[:, :, start:].clone()  # own storage: <= window-1 positions
+        return k, v
+
 
 # %% ../nbs/02_model.ipynb #2e5c9c8f
 def causal_mask(T_q: int, # query positions (the last T_q of the keys)
@@ -78,7 +97,59 @@ def causal_mask(T_q: int, # query positions (the last T_q of the keys)
     if key_mask is None: return causal
     return causal & (key_mask[:, None, None, :].bool() | (k_pos == q_pos))  # (B, 1, T_q, T_k)
 
+# %% ../nbs/02_model.ipynb #f1758469
+def _pattern_key(m) -> tuple:
+    "The settings that define the attention pattern of a ModelConfig (hashable: a cache key)."
+    return (m.attention, m.window, m.sparse_block, m.global_tokens, m.stride)
+
+def _visible(q, k, key: tuple):
+    "May query position `q` see key position `k`? Integer tensors that broadcast; `key` from `_pattern_key`."
+    kind, window, blk, n_global, stride = key
+    causal = k <= q
+    if kind == "full": return causal
+    if kind == "sliding_window": return causal & (q - k < window)
+    seen = (q // blk - k // blk) < window // blk                            # local: the latest window/blk blocks
+    if n_global: seen = seen | (k < n_global)                               # global: the first n_global tokens
+    if stride: seen = seen | (k // blk % stride == stride - 1)              # strided: every stride-th block
+    return causal & seen
+
+def sparse_mask(cfg, # a ModelConfig or GPT2Config (model.attention, window, sparse_block, global_tokens, stride)
+                T_q: int, # query positions: the last T_q of the keys
+                T_k: int, # key positions
+                offset: int = 0, # absolute position of the first key (a rolling cache has dropped older ones)
+                device=None):
+    "Boolean (T_q, T_k) mask of `cfg.attention` (full = causal, sliding_window, block_sparse), True = may attend."
+    m = cfg.model if hasattr(cfg, "model") else cfg
+    k_pos = torch.arange(offset, offset + T_k, device=device)               # (T_k,) absolute key positions
+    q_pos = k_pos[T_k - T_q:]                                               # (T_q,) the queries are the last keys
+    return _visible(q_pos[:, None], k_pos[None, :], _pattern_key(m))        # (T_q, T_k)
+
+def _with_key_mask(mask, key_mask=None):
+    "`mask` (T_q, T_k) and (real key or the query itself) -> (B, 1, T_q, T_k); key_mask (B, T_k) bool, None = as is."
+    if key_mask is None: return mask
+    T_q, T_k = mask.shape
+    k_idx = torch.arange(T_k, device=mask.device)
+    own = k_idx[None, :] == k_idx[T_k - T_q:, None]                          # (T_q, T_k) the query's own key
+    return mask & (key_mask[:, None, None, :].bool() | own)                  # (B, 1, T_q, T_k)
+
+@functools.lru_cache(maxsize=16)
+def flex_block_mask(key: tuple, # the pattern: `_pattern_key(cfg.model)`
+                    T: int, # sequence length (as many queries as keys)
+                    device: str): # e.g. 'cuda:0'
+    "The FlexAttention `BlockMask` of a pattern for T tokens; built once per (pattern, T, device), then cached."
+    return create_block_mask(lambda b, h, q, k: _visible(q, k, key), None, None, T, T, device=device)
+
 # %% ../nbs/02_model.ipynb #8eaade1e
+@functools.lru_cache(maxsize=None)
+def _compiled_flex_attention():
+    "`flex_attention` compiled once (eager, it materialises every score: a reference, not a speed-up)."
+    return torch.compile(flex_attention, dynamic=False)
+
+def _flex_attention(q, k, v, block_mask):
+    "FlexAttention over a `BlockMask`: the compiled kernel on CUDA, the eager reference elsewhere."
+    fn = _compiled_flex_attention() if q.is_cuda else flex_attention
+    return fn(q, k, v, block_mask=block_mask)
+
 class MultiHeadAttention(nn.Module):
     "Causal multi-head self-attention with separate query/key/value projections."
     def __init__(self,
@@ -104,7 +175,7 @@ class MultiHeadAttention(nn.Module):
 
     def forward(self,
                 x, # (B, T, d_in)
-                mask=None, # bool (T_q, T_k) or (B, 1, T_q, T_k), True = may attend; None: see `is_causal`
+                mask=None, # bool (T_q, T_k) / (B, 1, T_q, T_k), True = may attend, or a BlockMask; None: is_causal
                 is_causal: bool = True, # with mask=None: causal, or attend to all keys (False: one new token + cache)
                 cache: Optional[KVCache] = None, # KV cache to append to and attend over
                 need_weights: bool = False, # also return the weights (B, H, T_q, T_k) (forces the manual path)
@@ -118,7 +189,9 @@ class MultiHeadAttention(nn.Module):
         if cache is not None: k, v = cache.update(k, v)        # (B, n_heads, T_k, head_dim)
         impl = "manual" if need_weights else (impl or self.attn_impl)
         w = None
-        if impl == "sdpa":
+        if isinstance(mask, BlockMask) and not need_weights:
+            y = _flex_attention(q, k, v, mask)                                # (B, n_heads, T_q, head_dim)
+        elif impl == "sdpa":
             p_drop = self.dropout_p if self.training else 0.0
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p_drop,
                                                is_causal=is_causal and mask is None)  # (B, n_heads, T_q, head_dim)
@@ -197,6 +270,12 @@ class GPTModel(nn.Module):
             raise ContextLengthError(f"sequence length {T} is longer than the model's context_length {ctx}; "
                                      f"crop the input to the last {ctx} tokens (generate does this itself)")
 
+    def _seq_mask(self, T, key_mask, device, flex):
+        "The mask of a whole sequence: None (plain causal), a FlexAttention BlockMask, or bool (T, T) / (B, 1, T, T)."
+        if key_mask is None and self.cfg.attention == "full": return None
+        if key_mask is None and flex: return flex_block_mask(_pattern_key(self.cfg), T, str(device))
+        return _with_key_mask(sparse_mask(self.cfg, T, T, device=device), key_mask)
+
     def _trunk(self, idx, attention_mask=None, need_weights=False, impl=None):
         "Final-norm hidden states (B, T, d) (and per-layer attention weights) for a full sequence, no cache."
         if idx.dim() != 2: raise ValueError(f"idx must be (batch, seq_len) token ids, got shape {tuple(idx.shape)}")
@@ -206,12 +285,13 @@ class GPTModel(nn.Module):
             if attention_mask.shape != idx.shape:
                 raise ValueError(f"attention_mask shape {tuple(attention_mask.shape)} != idx shape {tuple(idx.shape)}")
             if bool(attention_mask.all()): attention_mask = None                    # no padding: fast causal path
-        if attention_mask is None:
-            pos, mask = torch.arange(T, device=idx.device), None                   # (T,)
+        if attention_mask is None: pos = torch.arange(T, device=idx.device)        # (T,)
         else:
-            am = attention_mask.to(idx.device).long()
-            pos = (am.cumsum(-1) - 1).clamp_min(0)                                  # (B, T) real-token positions
-            mask = causal_mask(T, T, am.bool(), device=idx.device)                  # (B, 1, T, T)
+            attention_mask = attention_mask.to(idx.device).bool()
+            pos = (attention_mask.long().cumsum(-1) - 1).clamp_min(0)               # (B, T) real-token positions
+        flex = idx.is_cuda and not need_weights and (impl or self.cfg.attn_impl) == "sdpa" and not (
+            self.training and self.cfg.drop_rate > 0)
+        mask = self._seq_mask(T, attention_mask, idx.device, flex)
         x = self.drop_emb(self.tok_emb(idx) + self.pos_emb(pos))                    # (B, T, d)
         ws = []
         for blk in self.trf_blocks:
@@ -271,13 +351,24 @@ def sample_logits(logits, # (B, V) logits of the next token
     return torch.multinomial(logits.softmax(-1), 1, generator=generator).squeeze(-1)
 
 # %% ../nbs/02_model.ipynb #678078ad
+def _cache_mask(m, T, cache, key_mask, device):
+    "(mask, is_causal) for T new tokens over the cache's kept keys and themselves; key_mask (B, all positions)."
+    past, T_k = cache.pos, cache.n_keys(T)
+    if key_mask is None and past == 0 and m.attention == "full": return None, True   # prefill: plain causal
+    if key_mask is None and T == 1 and m.attention != "block_sparse": return None, False  # every kept key visible
+    mask = sparse_mask(m, T, T_k, offset=past + T - T_k, device=device)               # (T, T_k)
+    return _with_key_mask(mask, None if key_mask is None else key_mask[:, -T_k:]), False
+
+def _new_caches(model, max_len):
+    "One KV cache per block; rolling over the window with sliding-window attention (memory bounded by it)."
+    m = model.cfg
+    window = m.window if m.attention == "sliding_window" else None
+    return [KVCache(max_len, window) for _ in model.trf_blocks]
+
 @torch.no_grad()
 def _forward_cached(model, idx, pos, caches, key_mask=None):
     "Feed `idx` (B, T) at positions `pos` through the blocks, appending to `caches`; last position's logits (B, V)."
-    T, past = idx.shape[1], caches[0].pos
-    if key_mask is None and past == 0: mask, causal = None, True          # prefill without padding: plain causal
-    elif key_mask is None and T == 1: mask, causal = None, False          # one new token sees every cached key
-    else: mask, causal = causal_mask(T, past + T, key_mask, device=idx.device), False
+    mask, causal = _cache_mask(model.cfg, idx.shape[1], caches[0], key_mask, idx.device)
     x = model.drop_emb(model.tok_emb(idx) + model.pos_emb(pos))           # (B, T, d)
     for blk, c in zip(model.trf_blocks, caches): x = blk(x, mask=mask, is_causal=causal, cache=c)
     return model.out_head(model.final_norm(x[:, -1, :]))                   # (B, V_padded)
@@ -303,7 +394,7 @@ def _generate_steps(model, idx, max_new_tokens, temperature, top_k, top_p, eos_i
         if use_cache and caches is None:                                  # 1. prefill the (cropped) prompt
             start = max(0, out.shape[1] - ctx)
             T = out.shape[1] - start
-            caches = [KVCache(min(ctx, T + max_new_tokens - 1)) for _ in model.trf_blocks]
+            caches = _new_caches(model, min(ctx, T + max_new_tokens - 1))
             if mask is None: pos, km = torch.arange(T, device=dev), None
             else:
                 km = mask[:, start:]

@@ -4,22 +4,25 @@
 
 # %% ../nbs/03_training.ipynb #8662b4e3
 from __future__ import annotations
-import contextlib, ctypes, io, json, math, os, random, re, shutil, signal, sys, threading, time, warnings
+import contextlib, copy, ctypes, io, json, math, os, random, re, shutil, signal, sys, threading, time, warnings
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 # %% auto #0
-__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'PEAK_TFLOPS', 'evaluate_model', 'keep_freed_memory', 'get_device', 'resolve_dtype',
-           'autocast_context', 'set_seed', 'param_groups', 'configure_optimizer', 'grad_accum_steps', 'get_lr',
-           'get_rng_state', 'set_rng_state', 'console_note', 'describe_error', 'atomic_write', 'step_checkpoints',
-           'latest_checkpoint', 'save_checkpoint', 'load_checkpoint', 'StabilityGuard', 'peak_flops', 'memory_used',
-           'cuda_memory_report', 'format_log_line', 'MetricsLogger', 'read_metrics', 'plot_metrics', 'default_loss_fn',
-           'split_loss', 'estimate_loss', 'make_run_dir', 'DistInfo', 'setup_distributed', 'TrainResult',
-           'default_sample_fn', 'StepOutcome', 'TrainState', 'setup_training', 'train_step', 'data_epoch', 'log_step',
-           'eval_step', 'eval_and_sample', 'checkpoint_state', 'checkpoint_step', 'recover_bad_step', 'finish_run',
-           'train', 'train_main', 'main']
+__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'SHARDED_META', 'PEAK_TFLOPS', 'evaluate_model', 'GiB', 'keep_freed_memory',
+           'get_device', 'resolve_dtype', 'autocast_context', 'set_seed', 'param_groups', 'configure_optimizer',
+           'grad_accum_steps', 'get_lr', 'get_rng_state', 'set_rng_state', 'console_note', 'describe_error',
+           'atomic_write', 'is_sharded_checkpoint', 'step_checkpoints', 'best_checkpoint', 'latest_checkpoint',
+           'save_checkpoint', 'load_checkpoint', 'save_sharded_checkpoint', 'load_sharded_state', 'StabilityGuard',
+           'peak_flops', 'memory_used', 'cuda_memory_report', 'format_log_line', 'MetricsLogger', 'read_metrics',
+           'plot_metrics', 'all_ranks_agree', 'rank_memory', 'transformer_blocks', 'apply_activation_checkpointing',
+           'shard_model', 'clip_sharded_grads_', 'default_loss_fn', 'split_loss', 'estimate_loss', 'make_run_dir',
+           'DistInfo', 'setup_distributed', 'TrainResult', 'default_sample_fn', 'StepOutcome', 'TrainState',
+           'setup_training', 'train_step', 'data_epoch', 'log_step', 'eval_step', 'full_model_copy', 'eval_and_sample',
+           'checkpoint_state', 'checkpoint_step', 'recover_bad_step', 'finish_run', 'train', 'memory_plan',
+           'format_plan', 'plan_main', 'train_main', 'main']
 
 # %% ../nbs/03_training.ipynb #bdc2080d
 import numpy as np
@@ -194,7 +197,8 @@ def describe_error(e: BaseException, # the exception
     return f"{type(e).__name__}: {line}" if line else type(e).__name__
 
 # %% ../nbs/03_training.ipynb #83bf9b7c
-_STEP_RE = re.compile(r"^step_(\d+)\.pt$")
+_STEP_RE = re.compile(r"^step_(\d+)(\.pt)?$")   # step_XXXXXXX.pt files, step_XXXXXXX folders (sharded)
+SHARDED_META = "meta.pt"   # in a sharded checkpoint folder: everything but the model and optimizer tensors
 
 def _step_of(p: Path) -> int: return int(_STEP_RE.match(p.name)[1])
 
@@ -220,11 +224,26 @@ def atomic_write(path, write: Callable): # write(f) fills the binary file object
     _fsync_dir(path.parent)
     return path
 
+def is_sharded_checkpoint(path) -> bool:
+    "True for a checkpoint folder written with `torch.distributed.checkpoint` (FSDP runs): `.metadata` and meta.pt."
+    p = Path(path)
+    return p.is_dir() and (p / ".metadata").is_file() and (p / SHARDED_META).is_file()
+
+def _is_checkpoint(p: Path) -> bool: return p.is_file() if p.suffix == ".pt" else is_sharded_checkpoint(p)
+
+def _remove_checkpoint(p: Path):
+    if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, ignore_errors=True)
+    else: p.unlink(missing_ok=True)
+
 def step_checkpoints(run_dir) -> list:
-    "The `step_XXXXXXX.pt` files of a run, oldest first."
+    "The checkpoints of a run, oldest first: `step_XXXXXXX.pt` files and `step_XXXXXXX` folders (sharded, FSDP)."
     run_dir = Path(run_dir)
     if not run_dir.is_dir(): return []
-    return sorted((p for p in run_dir.iterdir() if _STEP_RE.match(p.name)), key=_step_of)
+    return sorted((p for p in run_dir.iterdir() if _STEP_RE.match(p.name) and _is_checkpoint(p)), key=_step_of)
+
+def best_checkpoint(run_dir) -> Optional[Path]:
+    "The run's best checkpoint by val loss: best.pt, or the `best` folder of a sharded (FSDP) run; None if none."
+    return next((p for p in (Path(run_dir) / "best.pt", Path(run_dir) / "best") if _is_checkpoint(p)), None)
 
 def latest_checkpoint(run_dir) -> Optional[Path]:
     "The checkpoint `latest` names (the newest complete one); else the newest step file; None if there is none."
@@ -232,7 +251,7 @@ def latest_checkpoint(run_dir) -> Optional[Path]:
     ptr = run_dir / "latest"
     if ptr.is_file():
         name = ptr.read_text().strip()
-        if name and (run_dir / name).is_file(): return run_dir / name
+        if name and _is_checkpoint(run_dir / name): return run_dir / name
     steps = step_checkpoints(run_dir)
     return steps[-1] if steps else None
 
@@ -258,24 +277,42 @@ def save_checkpoint(run_dir, # the run directory
         os.replace(tmp, run_dir / "best.pt")
         _fsync_dir(run_dir)
     for old in step_checkpoints(run_dir)[:-keep_last] if keep_last > 0 else []:
-        if old != path: old.unlink(missing_ok=True)
+        if old != path: _remove_checkpoint(old)
     return path
 
 def _checkpoint_candidates(p: Path, fallback: bool) -> tuple:
     "(run directory, files to try in order): the file named or the run's latest; with fallback older ones, best.pt."
-    if p.is_dir():
+    if _is_checkpoint(p): run_dir, first = p.parent, p          # a file or a sharded folder
+    elif p.is_dir():
         run_dir, first = p, latest_checkpoint(p)
         if first is None: raise LLMError(f"no checkpoint in {p} (no 'latest' pointer and no step_*.pt files)")
-    elif p.is_file(): run_dir, first = p.parent, p
     else: raise LLMError(f"{p}: no such run directory or checkpoint file")
     cands = [first]
     if fallback:
         older = [q for q in reversed(step_checkpoints(run_dir)) if q != first]
         if _STEP_RE.match(first.name): older = [q for q in older if _step_of(q) < _step_of(first)]
-        cands += older + [q for q in [run_dir / "best.pt"] if q.is_file() and q != first]
+        cands += older + [q for q in [best_checkpoint(run_dir)] if q is not None and q != first]
     return run_dir, cands
 
-def _read_checkpoint(path: Path, map_location) -> dict:
+def _load_full_sharded(path: Path, map_location) -> dict:
+    "A sharded checkpoint's tensors as one plain state dict {'model': ..., 'optimizer': ...}, in this process alone."
+    from torch.distributed.checkpoint import FileSystemReader
+    from torch.distributed.checkpoint.default_planner import _EmptyStateDictLoadPlanner
+    from torch.distributed.checkpoint.state_dict_loader import _load_state_dict
+    sd = {}
+    _load_state_dict(sd, storage_reader=FileSystemReader(str(path)), planner=_EmptyStateDictLoadPlanner(), no_dist=True)
+    return sd if str(map_location) == "cpu" else _to_device(sd, map_location)
+
+def _to_device(obj, device):
+    if isinstance(obj, torch.Tensor): return obj.to(device)
+    if isinstance(obj, dict): return {k: _to_device(v, device) for k, v in obj.items()}
+    return obj
+
+def _read_checkpoint(path: Path, map_location, tensors: bool = True) -> dict:
+    if path.is_dir():                                          # sharded: meta.pt, then (if asked) the tensors
+        ck = torch.load(path / SHARDED_META, map_location=map_location, weights_only=True)
+        if tensors: ck.update(_load_full_sharded(path, map_location))
+        return ck
     ck = torch.load(path, map_location=map_location, weights_only=True)
     if not isinstance(ck, dict) or "model" not in ck: raise ValueError("not an llm_e2e checkpoint (no 'model' entry)")
     return ck
@@ -283,12 +320,14 @@ def _read_checkpoint(path: Path, map_location) -> dict:
 def load_checkpoint(path_or_run_dir, # a checkpoint file or a run directory (its `latest`)
                     map_location="cpu", # where tensors go
                     fallback: bool = True, # on a corrupt / truncated file, say so in one line and try the previous one
+                    tensors: bool = True, # False: of a sharded checkpoint only meta.pt (no 'model' / 'optimizer')
                    ) -> dict:
-    "Load a checkpoint with `weights_only=True`; the dict gets a 'path' entry naming the file actually read."
+    "Load a checkpoint with `weights_only=True` (a sharded FSDP folder as one full state dict); the dict gets a "
+    "'path' entry naming the file (or folder) actually read."
     run_dir, cands = _checkpoint_candidates(Path(path_or_run_dir), fallback)
     errors = []
     for i, c in enumerate(cands):
-        try: ck = _read_checkpoint(c, map_location)
+        try: ck = _read_checkpoint(c, map_location, tensors)
         except Exception as e:
             why = describe_error(e)
             if not fallback:
@@ -302,6 +341,82 @@ def load_checkpoint(path_or_run_dir, # a checkpoint file or a run directory (its
         ck["path"] = str(c)
         return ck
     raise LLMError(f"no readable checkpoint in {run_dir}, all are corrupt or truncated: " + "; ".join(errors))
+
+# %% ../nbs/03_training.ipynb #68de44a3
+def _barrier():
+    if dist.is_available() and dist.is_initialized(): dist.barrier()
+
+@contextlib.contextmanager
+def _one_process_quietly():
+    "DCP in a process without a process group works as one process; its warning saying so is left out."
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="torch.distributed is disabled")
+        yield
+
+def _link_tree(src: Path, dst: Path):
+    "`dst` becomes a copy of the folder `src` made of hard links (plain copies where links fail), put in place at once."
+    tmp = dst.with_name(f".{dst.name}.link.tmp")
+    if tmp.exists(): shutil.rmtree(tmp)
+    def link(a, b):
+        try: os.link(a, b)
+        except OSError: shutil.copy2(a, b)
+    shutil.copytree(src, tmp, copy_function=link)
+    if dst.exists(): shutil.rmtree(dst)
+    os.replace(tmp, dst)
+    _fsync_dir(dst.parent)
+
+def _publish_sharded(run_dir: Path, tmp: Path, name: str, keep_last: int, best: bool) -> Path:
+    "Rank 0, once every rank's shard is written: rename the folder, move `latest`, make `best`, prune old steps."
+    final = run_dir / name
+    if final.exists(): shutil.rmtree(final)                    # the same step saved again (after a reload)
+    os.replace(tmp, final)
+    _fsync_dir(run_dir)
+    if name == "best": return final
+    atomic_write(run_dir / "latest", lambda f: f.write(name.encode()))
+    if best: _link_tree(final, run_dir / "best")
+    for old in step_checkpoints(run_dir)[:-keep_last] if keep_last > 0 else []:
+        if old != final: _remove_checkpoint(old)
+    return final
+
+def save_sharded_checkpoint(run_dir, # the run directory
+                            state: dict, # 'model' and 'optimizer' (sharded state dicts) plus the rest (rank 0)
+                            rank: int = 0, # this process's rank (0 writes meta.pt and moves `latest`)
+                            keep_last: int = 3, # step folders kept
+                            best: bool = False, # also make this the `best` folder (hard links)
+                            step_file: bool = True, # False: write only the `best` folder
+                           ) -> Path:
+    "Every rank calls it: the model and optimizer with `torch.distributed.checkpoint` into a temporary folder (each "
+    "rank its shard), rank 0 the rest as meta.pt; only then rank 0 renames it step_XXXXXXX and moves `latest`."
+    import torch.distributed.checkpoint as dcp
+    run_dir = Path(run_dir)
+    name = f"step_{int(state['step']):07d}" if step_file else "best"
+    tmp = run_dir / f".{name}.tmp"
+    if rank == 0:
+        if tmp.exists(): shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+    _barrier()
+    with _one_process_quietly():                              # returns once every rank has written its shard
+        dcp.save({k: state[k] for k in ("model", "optimizer")}, checkpoint_id=tmp)
+    if rank == 0:
+        meta = _to_plain({k: v for k, v in state.items() if k not in ("model", "optimizer")})
+        atomic_write(tmp / SHARDED_META, lambda f: torch.save(meta, f))
+        _publish_sharded(run_dir, tmp, name, keep_last, best)
+    _barrier()
+    return run_dir / name
+
+def load_sharded_state(model, # FSDP-sharded or plain
+                       optimizer, # built on the model's (sharded) parameters
+                       path, # a sharded checkpoint folder
+                      ):
+    "Load a sharded checkpoint's weights and optimizer state, whatever the number of processes that wrote it: "
+    "`torch.distributed.checkpoint` reads the part of every tensor this rank holds (resharding)."
+    import torch.distributed.checkpoint as dcp
+    from torch.distributed.checkpoint.state_dict import get_state_dict, set_state_dict
+    msd, osd = get_state_dict(model, optimizer)
+    sd = {"model": msd, "optimizer": osd}
+    with _one_process_quietly(): dcp.load(sd, checkpoint_id=Path(path))
+    set_state_dict(model, optimizer, model_state_dict=sd["model"], optim_state_dict=sd["optimizer"])
+
 
 # %% ../nbs/03_training.ipynb #d630b94e
 class StabilityGuard:
@@ -501,6 +616,88 @@ def plot_metrics(run_dir) -> list:
         _save(fig, name)
     return out
 
+# %% ../nbs/03_training.ipynb #63b8a7e1
+def _is_fsdp(model) -> bool:
+    "True for a model sharded with FSDP2's `fully_shard`."
+    from torch.distributed.fsdp import FSDPModule
+    return isinstance(model, FSDPModule)
+
+def _collective_device(group=None) -> torch.device:
+    "Where a small tensor for a collective of `group` must live: the current GPU under NCCL, else the CPU."
+    if dist.get_backend(group) == "nccl": return torch.device("cuda", torch.cuda.current_device())
+    return torch.device("cpu")
+
+def all_ranks_agree(flag: bool, # this process's answer
+                    group=None, # the process group (None = the default one)
+                   ) -> bool:
+    "True when `flag` is True on every process (an all-reduce MIN); `flag` itself without a process group."
+    if not (dist.is_available() and dist.is_initialized()): return bool(flag)
+    t = torch.tensor([1.0 if flag else 0.0], device=_collective_device(group))
+    dist.all_reduce(t, op=dist.ReduceOp.MIN, group=group)
+    return bool(t.item() > 0)
+
+def rank_memory(di) -> list:
+    "GB in use on every rank (`memory_used`: peak CUDA memory, or the process's resident memory on the CPU)."
+    mine = memory_used(di.device)
+    if not (di.world_size > 1 and dist.is_initialized()): return [round(mine, 3)]
+    t = torch.tensor([mine], dtype=torch.float64, device=_collective_device(di.cpu_group))
+    got = [torch.zeros_like(t) for _ in range(di.world_size)]
+    dist.all_gather(got, t, group=di.cpu_group)
+    return [round(float(g), 3) for g in got]
+
+def transformer_blocks(model) -> list:
+    "The model's `TransformerBlock`s (of a GPTModel, or one inside a classifier / LoRA model), in order."
+    from llm_e2e.model import TransformerBlock
+    return [m for m in model.modules() if isinstance(m, TransformerBlock)]
+
+def apply_activation_checkpointing(model) -> int:
+    "Recompute each transformer block's activations in the backward pass instead of keeping them (composable "
+    "`torch.distributed._composable.checkpoint`: parameter names and state_dict keys stay as they are). Returns the "
+    "number of blocks."
+    from torch.distributed._composable import checkpoint
+    blocks = transformer_blocks(model)
+    for b in blocks: checkpoint(b)
+    return len(blocks)
+
+def shard_model(model, # the plain model, on its device
+                cfg, # reads system.dtype (bf16 compute on CUDA)
+                device, # the process's device
+                world_size: int, # processes to shard over
+               ):
+    "FSDP2: `fully_shard` each transformer block, then the root (embeddings, final norm, head); bf16 compute with "
+    "fp32 master weights and fp32 gradient reduction on CUDA, fp32 throughout on the CPU (gloo). In place."
+    from torch.distributed.fsdp import fully_shard, MixedPrecisionPolicy
+    from torch.distributed.device_mesh import init_device_mesh
+    device = torch.device(device)
+    mesh = init_device_mesh(device.type, (world_size,))
+    dt = resolve_dtype(cfg, device)
+    mp = MixedPrecisionPolicy()                                   # fp32 (CPU, or system.dtype float32)
+    if device.type == "cuda" and dt == torch.bfloat16:
+        mp = MixedPrecisionPolicy(param_dtype=dt, reduce_dtype=torch.float32)
+    blocks = transformer_blocks(model)
+    if not blocks: raise LLMError("system.parallel=fsdp needs a model made of llm_e2e TransformerBlocks")
+    for b in blocks: fully_shard(b, mesh=mesh, mp_policy=mp)
+    fully_shard(model, mesh=mesh, mp_policy=mp)
+    return model
+
+def _full(t): return t.full_tensor() if hasattr(t, "full_tensor") else t
+def _local(t): return t.to_local() if hasattr(t, "to_local") else t
+
+@torch.no_grad()
+def clip_sharded_grads_(params, # the parameters (FSDP: DTensors sharded over the ranks)
+                        max_norm: float, # 0 = measure only
+                       ) -> torch.Tensor:
+    "The global gradient norm, computed exactly as one process would (each gradient gathered whole in turn), and "
+    "clipping of the local shards with it (as `clip_grad_norm_`); returns the norm (a plain tensor)."
+    grads = [p.grad for p in params if p.grad is not None]
+    norms = [torch._foreach_norm([_full(g)])[0] for g in grads]   # one full gradient at a time: little memory
+    total = torch.linalg.vector_norm(torch.stack(norms)) if norms else torch.zeros(())
+    if max_norm > 0 and grads:
+        coef = torch.clamp(max_norm / (total + 1e-6), max=1.0)
+        torch._foreach_mul_([_local(g) for g in grads], coef.to(_local(grads[0]).device))
+    return total
+
+
 # %% ../nbs/03_training.ipynb #f9661811
 def default_loss_fn(model, batch):
     "Mean next-token cross-entropy of `model` on a batch `(x, y)` (-100 in y ignored)."
@@ -525,13 +722,15 @@ def estimate_loss(model, # the model (wrapped or not)
     loss_fn, ctx = loss_fn or default_loss_fn, ctx or contextlib.nullcontext
     was = model.training
     model.eval()
-    out = {}
+    out, sharded = {}, _is_fsdp(model) and dist.is_initialized()
     try:
         for name, ld in loaders.items():
             tot, n = torch.zeros((), dtype=torch.float64), 0
             for _ in range(eval_iters):
                 try: batch = ld.next_batch()
-                except StopIteration: break
+                except StopIteration: batch = None
+                if sharded and not all_ranks_agree(batch is not None): break   # FSDP: every rank, every forward
+                if batch is None: break
                 with ctx(): tot += split_loss(loss_fn(model, batch))[0].detach().double().cpu()
                 n += 1
             vals = torch.tensor([float(tot), float(n)], dtype=torch.float64)
@@ -570,8 +769,14 @@ class DistInfo:
     world_size: int = 1
     device: torch.device = torch.device("cpu")
     owns_group: bool = False # this call created the process group (and destroys it at the end)
+    parallel: str = "ddp" # `system.parallel` with several processes: 'ddp' or 'fsdp'
+    cpu_group: Any = None # a gloo group for small host-side collectives under NCCL (None: the default group is gloo)
     @property
-    def ddp(self) -> bool: return self.world_size > 1
+    def ddp(self) -> bool: return self.world_size > 1   # several processes (DDP or FSDP): collectives are needed
+    @property
+    def fsdp(self) -> bool: return self.world_size > 1 and self.parallel == "fsdp"
+    @property
+    def mode(self) -> str: return "single" if self.world_size <= 1 else self.parallel
     @property
     def master(self) -> bool: return self.rank == 0
 
@@ -589,7 +794,8 @@ def setup_distributed(cfg) -> DistInfo:
     if not dist.is_initialized():
         dist.init_process_group(backend=backend, device_id=dev if dev.type == "cuda" else None)
         owns = True
-    return DistInfo(rank, local, world, dev, owns)
+    cpu_group = dist.new_group(backend="gloo") if dist.get_backend() == "nccl" else None
+    return DistInfo(rank, local, world, dev, owns, cfg.system.parallel, cpu_group)
 
 # %% ../nbs/03_training.ipynb #d31f5a0b
 @dataclass
@@ -705,6 +911,8 @@ class TrainState:
     t_last: float = 0.0 # perf_counter() of the last log line or evaluation / save
     steps_since_log: int = 0 # steps since then (ms per step)
     undo: Optional[dict] = None # rank 0: what this start made in the run directory, until its first step is done
+    rank_mem: list = field(default_factory=list) # GB in use on each rank (at set-up, then at each log step)
+    shadow: Any = None # FSDP: the model's skeleton on the meta device (full copies for samples and the result)
     params: list = field(init=False, default_factory=list) # the optimized parameters (clipping, update ratio)
 
     def __post_init__(self): self.params = [p for g in self.optimizer.param_groups for p in g["params"]]
@@ -739,13 +947,13 @@ def _open_run_dir(cfg, di, resume=None, run_dir=None) -> tuple:
     "(checkpoint to resume or None, run directory): the checks of a resume; nothing is written yet."
     ckpt = None
     if resume is not None:
-        ckpt = load_checkpoint(resume, map_location="cpu")
-        run_dir = Path(run_dir) if run_dir else (Path(resume) if Path(resume).is_dir() else Path(ckpt["path"]).parent)
+        ckpt = load_checkpoint(resume, map_location="cpu", tensors=False)   # sharded: tensors load after sharding
+        rp = Path(resume)
+        run_dir = Path(run_dir) if run_dir else (rp if rp.is_dir() and not _is_checkpoint(rp) else
+                                                 Path(ckpt["path"]).parent)
         _check_resume_config(cfg, ckpt.get("config", {}))
         _check_resume_steps(cfg, ckpt, run_dir)
-        if ckpt.get("world_size", 1) != di.world_size:
-            raise LLMError(f"the checkpoint was written by {ckpt.get('world_size', 1)} processes, this run has "
-                           f"{di.world_size}; resume with the same number of processes")
+        _check_resume_world(ckpt, di)
     elif run_dir is None:
         run_dir = make_run_dir(cfg, create=False) if di.master else None
     if di.ddp:
@@ -753,6 +961,16 @@ def _open_run_dir(cfg, di, resume=None, run_dir=None) -> tuple:
         dist.broadcast_object_list(box, src=0)
         run_dir = Path(box[0])
     return ckpt, Path(run_dir)
+
+def _check_resume_world(ckpt: dict, di):
+    "A one-file checkpoint resumes on as many processes as wrote it, without FSDP; a sharded one on any number."
+    n, path = ckpt.get("world_size", 1), ckpt["path"]
+    if is_sharded_checkpoint(path): return
+    if n != di.world_size:
+        raise LLMError(f"the checkpoint was written by {n} processes, this run has {di.world_size}; resume with the "
+                       f"same number of processes (only sharded checkpoints of system.parallel=fsdp runs reshard)")
+    if di.fsdp:
+        raise LLMError(f"{path} is a one-file checkpoint of a run without FSDP; resume it with system.parallel=ddp")
 
 def _prepare_run_dir(cfg, run_dir: Path) -> dict:
     "Create the run directory, write config.yaml, remove temporary files of a kill; returns how to undo it."
@@ -762,7 +980,7 @@ def _prepare_run_dir(cfg, run_dir: Path) -> dict:
             "files": {p.name: p.read_bytes() for p in kept if p.is_file()}}
     run_dir.mkdir(parents=True, exist_ok=True)
     cfg.save(run_dir / "config.yaml")
-    for junk in run_dir.glob(".*.tmp*"): junk.unlink(missing_ok=True)    # left by a kill during a save
+    for junk in run_dir.glob(".*.tmp*"): _remove_checkpoint(junk)      # left by a kill during a save (file or folder)
     return undo
 
 def _undo_start(s):
@@ -794,20 +1012,28 @@ def _load_optimizer_state(optimizer, state: dict, cfg):
     _reset_hparams(optimizer, cfg)
 
 def _build_model(cfg, di, model=None, ckpt=None) -> tuple:
-    "(model, optimizer, grad scaler): seeded init or the checkpoint's weights and moments; then the per-rank seed."
+    "(model, optimizer, grad scaler, FSDP skeleton): seeded init or the checkpoint's weights and moments, activation "
+    "checkpointing and FSDP sharding as configured (the optimizer is built on the sharded parameters); per-rank seed."
     set_seed(cfg.system.seed)
     if model is None:
         from llm_e2e.model import GPTModel
         model = GPTModel(cfg)
-    raw = _unwrap(model).to(di.device)
-    if ckpt is not None: raw.load_state_dict(ckpt["model"])
+    raw = _unwrap(model)
+    shadow = copy.deepcopy(raw).to("meta") if di.fsdp else None   # no memory: a skeleton for full copies
+    raw = raw.to(di.device)
+    sharded = ckpt is not None and is_sharded_checkpoint(ckpt["path"])
+    if ckpt is not None and not sharded: raw.load_state_dict(ckpt["model"])
+    if cfg.system.activation_checkpointing: apply_activation_checkpointing(raw)
+    if di.fsdp: shard_model(raw, cfg, di.device, di.world_size)
     optimizer = configure_optimizer(raw, cfg)
     scaler = torch.amp.GradScaler(di.device.type, enabled=(resolve_dtype(cfg, di.device) == torch.float16))
-    if ckpt is not None:
-        _load_optimizer_state(optimizer, ckpt["optimizer"], cfg)
-        if ckpt.get("scaler"): scaler.load_state_dict(ckpt["scaler"])
+    if sharded:
+        load_sharded_state(raw, optimizer, ckpt["path"])
+        _reset_hparams(optimizer, cfg)
+    elif ckpt is not None: _load_optimizer_state(optimizer, ckpt["optimizer"], cfg)
+    if ckpt is not None and ckpt.get("scaler"): scaler.load_state_dict(ckpt["scaler"])
     set_seed(cfg.system.seed + di.rank)                      # per-rank randomness (dropout) from here on
-    return raw, optimizer, scaler
+    return raw, optimizer, scaler, shadow
 
 def _build_loaders(cfg, di, train_loader=None, val_loader=None, eval_fn=None) -> tuple:
     "(training loader, name -> evaluation loader); a caller's own train_loader comes with its own val_loader (or none)."
@@ -826,8 +1052,13 @@ def _build_loaders(cfg, di, train_loader=None, val_loader=None, eval_fn=None) ->
 def _restore_progress(s: TrainState, ckpt: dict):
     "A resumed run's progress: step, tokens, best val loss, loader position, RNG states, guard window, extra state."
     s.step, s.tokens_seen, s.best_val = ckpt["step"], ckpt.get("tokens_seen", 0), ckpt.get("best_val_loss")
-    if ckpt.get("loaders", {}).get("train"): s.train_loader.load_state_dict(ckpt["loaders"]["train"][s.dist.rank])
-    if ckpt.get("rng"): set_rng_state(ckpt["rng"][s.dist.rank])
+    loaders, rngs = ckpt.get("loaders", {}).get("train") or [], ckpt.get("rng") or []
+    if len(loaders) == s.dist.world_size: s.train_loader.load_state_dict(loaders[s.dist.rank])
+    elif loaders:
+        console_note(f"the checkpoint was written by {len(loaders)} processes and this run has {s.dist.world_size}: "
+                     f"weights, optimizer state and step are resharded; the data loaders start afresh (their "
+                     f"positions are per process), so the data order differs from an uninterrupted run")
+    if len(rngs) == s.dist.world_size: set_rng_state(rngs[s.dist.rank])
     if ckpt.get("guard"): s.guard.load_state_dict(ckpt["guard"])
     for k, obj in s.extra_state.items():
         if k in ckpt.get("extra", {}) and hasattr(obj, "load_state_dict"): obj.load_state_dict(ckpt["extra"][k])
@@ -837,9 +1068,10 @@ def _header_line(s: TrainState) -> str:
     di, t = s.dist, s.cfg.training
     n_par = sum(p.numel() for p in s.model.parameters())
     ranks = f" x{di.world_size}" if di.ddp else ""
+    mode = di.mode + (", activation checkpointing" if s.cfg.system.activation_checkpointing else "")
     dtype = str(resolve_dtype(s.cfg, s.device)).replace("torch.", "")
     batch = f"{s.accum} x {t.batch_size} x {s.cfg.data.block_size}" + (f" x {di.world_size}" if di.ddp else "")
-    return (f"run {s.run_dir} | {n_par/1e6:.2f}M parameters | {s.device}{ranks} | {dtype} | {batch} = "
+    return (f"run {s.run_dir} | {n_par/1e6:.2f}M parameters | {s.device}{ranks} | {mode} | {dtype} | {batch} = "
             f"{s.tokens_per_step:,} tokens/step")
 
 def _start_logging(s: TrainState, ckpt: Optional[dict] = None):
@@ -859,6 +1091,9 @@ def _start_logging(s: TrainState, ckpt: Optional[dict] = None):
         what = f"{len(changes)} config change(s)" if changes else "the config unchanged"
         s.logger.event(s.step, "resume", f"resumed from {ckpt['path']}, {what}", changes=changes)
         for c in changes: s.printer(f"step {s.step}: resume: changed {c}")
+    if s.dist.ddp:                                       # several processes: the mode and every rank's memory
+        s.logger.log({"step": s.step, "parallel": s.dist.mode, "world_size": s.dist.world_size,
+                      "activation_checkpointing": s.cfg.system.activation_checkpointing, "mem_gb_ranks": s.rank_mem})
     if s.device.type == "cuda": s.printer(cuda_memory_report(s.device, "at start"))
 
 # %% ../nbs/03_training.ipynb #8b21b955
@@ -878,21 +1113,23 @@ def setup_training(cfg, # the validated run config
     "Set up (or resume) a run: settings, checks, model, optimizer, loaders, progress, wrappers, run directory, logger."
     _configure_process(cfg, di.device)
     ckpt, run_dir = _open_run_dir(cfg, di, resume, run_dir)
-    raw, optimizer, scaler = _build_model(cfg, di, model, ckpt)
+    raw, optimizer, scaler, shadow = _build_model(cfg, di, model, ckpt)
     train_loader, eval_loaders = _build_loaders(cfg, di, train_loader, val_loader, eval_fn)
     t = cfg.training
     s = TrainState(cfg, di, run_dir, raw, optimizer, scaler, train_loader, eval_loaders,
                    eval_start={k: v.state_dict() for k, v in eval_loaders.items()},
                    loss_fn=loss_fn or default_loss_fn, eval_fn=eval_fn, extra_state=extra_state or {},
                    accum=grad_accum_steps(cfg, di.world_size),
-                   guard=StabilityGuard(t.spike_factor, t.spike_window, t.max_bad_steps))
+                   guard=StabilityGuard(t.spike_factor, t.spike_window, t.max_bad_steps), shadow=shadow)
     if ckpt is not None: _restore_progress(s, ckpt)
     s.efwd = torch.compile(raw) if cfg.system.compile else raw      # evaluation: no DDP (no collectives per forward)
-    s.fwd = DDP(s.efwd, device_ids=[di.device.index] if di.device.type == "cuda" else None) if di.ddp else s.efwd
+    ddp = di.ddp and not di.fsdp                                    # FSDP: the sharded model itself
+    s.fwd = DDP(s.efwd, device_ids=[di.device.index] if di.device.type == "cuda" else None) if ddp else s.efwd
     s.sample_fn = sample_fn if sample_fn is not None else (default_sample_fn(cfg, di.device) if di.master else None)
     s.fpt = flops_per_token(cfg, cfg.data.block_size) if hasattr(cfg, "model") else None
     if di.device.type == "cuda":
         s.peak = peak_flops(torch.cuda.get_device_name(di.device), resolve_dtype(cfg, di.device))
+    s.rank_mem = rank_memory(di)                                   # every rank's memory after set-up (a collective)
     if di.master: s.undo = _prepare_run_dir(cfg, run_dir)          # the folder appears only once all is set up
     try: _start_logging(s, ckpt)
     except BaseException:
@@ -902,14 +1139,28 @@ def setup_training(cfg, # the validated run config
     return s
 
 # %% ../nbs/03_training.ipynb #b90e6c5c
-def _forward_backward(s: TrainState) -> tuple:
-    "Forward and backward over `accum` micro-batches (DDP syncs the gradients on the last one); mean loss and extras."
+def _next_batches(s: TrainState) -> Optional[list]:
+    "The step's `accum` micro-batches, or None when the data ran out here or (several processes) on any rank: all "
+    "ranks stop on the same step (an all-reduce MIN of a 'have data' flag), none is left waiting in a collective."
+    try: batches = [s.train_loader.next_batch() for _ in range(s.accum)]
+    except StopIteration: batches = None
+    if s.dist.ddp and not all_ranks_agree(batches is not None, s.dist.cpu_group): return None
+    return batches
+
+def _sync_grads(s: TrainState, last: bool):
+    "Gradient sync on the last micro-batch only: DDP's no_sync, FSDP's set_requires_gradient_sync."
+    if s.dist.fsdp:
+        s.fwd.set_requires_gradient_sync(last)
+        return contextlib.nullcontext()
+    return s.fwd.no_sync() if s.dist.ddp and not last else contextlib.nullcontext()
+
+def _forward_backward(s: TrainState, batches: Optional[list] = None) -> tuple:
+    "Forward and backward over `accum` micro-batches (gradients synced on the last one); mean loss and extras."
     loss_sum = torch.zeros((), device=s.device)
     extra_sum = {}
     for micro in range(s.accum):
-        batch = s.train_loader.next_batch()
-        sync_ctx = s.fwd.no_sync() if s.dist.ddp and micro < s.accum - 1 else contextlib.nullcontext()
-        with sync_ctx:
+        batch = batches[micro] if batches is not None else s.train_loader.next_batch()
+        with _sync_grads(s, micro == s.accum - 1):
             with s.autocast(): loss, extra = split_loss(s.loss_fn(s.fwd, batch))
             loss = loss / s.accum
             s.scaler.scale(loss).backward()
@@ -922,7 +1173,8 @@ def _clip_and_reduce(s: TrainState, loss_sum: torch.Tensor, stop=None, extra: Op
     "Unscale (fp16), clip; (loss, grad norm, stopping, extras) read with one host sync (DDP: all but the norm reduced)."
     if s.scaler.is_enabled(): s.scaler.unscale_(s.optimizer)
     clip = s.cfg.training.grad_clip
-    if clip > 0: gnorm = torch.nn.utils.clip_grad_norm_(s.params, clip)
+    if s.dist.fsdp: gnorm = clip_sharded_grads_(s.params, clip)
+    elif clip > 0: gnorm = torch.nn.utils.clip_grad_norm_(s.params, clip)
     else: gnorm = torch.nn.utils.get_total_norm([p.grad for p in s.params if p.grad is not None])
     stopping = stop is not None and stop.set               # read once: a signal arriving later counts next step
     names = sorted(extra or {})
@@ -952,10 +1204,9 @@ def train_step(s: TrainState, # the run's state: step, tokens_seen and the weigh
     t = s.cfg.training
     lr = get_lr(s.step, s.cfg)
     for g in s.optimizer.param_groups: g["lr"] = lr
-    try: loss_sum, extra_sum = _forward_backward(s)
-    except StopIteration:
-        s.optimizer.zero_grad(set_to_none=True)
-        return None
+    batches = _next_batches(s)
+    if batches is None: return None                      # the data ran out (on this or another rank)
+    loss_sum, extra_sum = _forward_backward(s, batches)
     loss, gnorm, stopping, extra = _clip_and_reduce(s, loss_sum, stop, extra_sum)
     is_log = (s.step + 1) % s.cfg.logging.log_interval == 0 or s.step == 0 or s.step + 1 == t.max_steps
     reason = s.guard.check(loss, gnorm, overflow_ok=s.scaler.is_enabled())
@@ -987,7 +1238,10 @@ def log_step(s: TrainState, out: StepOutcome):
          "loss_scale": float(s.scaler.get_scale()) if s.scaler.is_enabled() else 1.0,
          "ms_per_step": 1000 * dt, "tok_per_s": tps, "tokens_seen": s.tokens_seen,
          "mfu": (s.fpt * tps / s.dist.world_size / s.peak) if (s.peak and s.fpt) else None,
-         "mem_gb": memory_used(s.device), "skipped": s.guard.n_skipped, **out.extra}
+         "mem_gb": memory_used(s.device), "skipped": s.guard.n_skipped, "parallel": s.dist.mode, **out.extra}
+    if s.dist.ddp:
+        s.rank_mem = rank_memory(s.dist)
+        m["mem_gb_ranks"] = s.rank_mem
     line = format_log_line(m, s.cfg.training.max_steps) + "".join(f" | {k} {v:.4g}" for k, v in out.extra.items())
     s.logger.log(m, console=line if s.master else None)
     s.t_last, s.steps_since_log = time.perf_counter(), 0
@@ -1021,11 +1275,31 @@ def _eval_and_log(s: TrainState) -> bool:
         s.logger.log({"step": s.step, **ev, "best_val_loss": s.best_val}, console=line if s.master else None)
     return new_best
 
+def full_model_copy(s: TrainState, # the run's state
+                    everywhere: bool = False, # every rank gets the copy (else rank 0 only)
+                   ):
+    "The model with its full weights as a plain module: under FSDP a copy gathered from the shards (a collective: "
+    "every rank calls it; the ranks other than 0 get None unless `everywhere`); else the model itself."
+    if not s.dist.fsdp: return s.model
+    from torch.distributed.checkpoint.state_dict import get_model_state_dict, StateDictOptions
+    sd = get_model_state_dict(s.model, options=StateDictOptions(full_state_dict=True, cpu_offload=not everywhere))
+    if not (everywhere or s.master): return None
+    model = copy.deepcopy(s.shadow).to_empty(device=s.device)
+    model.load_state_dict(sd)
+    return model.train(s.model.training)
+
+def _samples_here(s: TrainState) -> bool:
+    "Whether this rank takes part in a sample: rank 0 with a sample_fn; under FSDP every rank (the full copy)."
+    return s.dist.fsdp or (s.master and s.sample_fn is not None)
+
 def _sample(s: TrainState):
     "A text sample (RNG forked): logged, printed once under the step it was taken at, appended to samples.txt."
-    with _fork_rng(s.device): text = s.sample_fn(s.model)
+    model = full_model_copy(s)                                  # FSDP: every rank gathers, rank 0 gets the copy
+    s.res.sample_step = s.step                                  # on every rank: the same decisions later
+    if not s.master or s.sample_fn is None: return
+    with _fork_rng(s.device): text = s.sample_fn(model)
     if text is None: return
-    s.res.sample, s.res.sample_step = text, s.step
+    s.res.sample = text
     s.logger.log({"step": s.step, "sample": text}, console=f"=== sample at step {s.step} ===\n{text}\n")
     with open(s.run_dir / "samples.txt", "a") as f: f.write(f"--- step {s.step}\n{text}\n")
 
@@ -1041,7 +1315,7 @@ def eval_and_sample(s: TrainState) -> bool:
             s.printer(cuda_memory_report(s.device, "at first eval"))
         s.first_eval = False
     sample_now = (t.sample_interval and step % t.sample_interval == 0) or (not t.sample_interval and eval_now)
-    if s.master and s.sample_fn is not None and sample_now: _sample(s)
+    if sample_now and _samples_here(s): _sample(s)
     if s.master and eval_now: plot_metrics(s.run_dir)
     return new_best
 
@@ -1055,21 +1329,33 @@ def _gather_rank_states(loader_state, rng_state, world_size: int) -> tuple:
     got = [torch.load(io.BytesIO(b), weights_only=True) for b in got]
     return [g["loader"] for g in got], [g["rng"] for g in got]
 
+def _model_and_optimizer_state(s: TrainState) -> tuple:
+    "FSDP: the sharded state dicts of torch.distributed.checkpoint (keys are parameter names); else the plain ones."
+    if not s.dist.fsdp: return s.model.state_dict(), s.optimizer.state_dict()
+    from torch.distributed.checkpoint.state_dict import get_state_dict
+    return get_state_dict(s.model, s.optimizer)
+
 def checkpoint_state(s: TrainState) -> Optional[dict]:
-    "What a checkpoint of the run holds (on rank 0; None on the others, which only take part in the gathering)."
+    "What a checkpoint of the run holds (on rank 0; None on the others, which only take part in the gathering; "
+    "under FSDP every rank gets it, with its own shards of the model and optimizer state)."
     loaders, rngs = [s.train_loader.state_dict()], [get_rng_state()]
     if s.dist.ddp: loaders, rngs = _gather_rank_states(loaders[0], rngs[0], s.dist.world_size)
-    if not s.master: return None
+    if not (s.master or s.dist.fsdp): return None
     extra = {k: (v.state_dict() if hasattr(v, "state_dict") else v) for k, v in s.extra_state.items()}
-    return {"model": s.model.state_dict(), "optimizer": s.optimizer.state_dict(), "scaler": s.scaler.state_dict(),
+    msd, osd = _model_and_optimizer_state(s)
+    return {"model": msd, "optimizer": osd, "scaler": s.scaler.state_dict(),
             "step": s.step, "tokens_seen": s.tokens_seen, "rng": rngs, "loaders": {"train": loaders},
             "config": s.cfg.to_dict(), "best_val_loss": s.best_val, "wandb_id": s.logger.wandb_id,
-            "guard": s.guard.state_dict(), "world_size": s.dist.world_size, "format": "llm_e2e.training/1",
+            "guard": s.guard.state_dict(), "world_size": s.dist.world_size, "parallel": s.dist.mode,
+            "format": "llm_e2e.training/" + ("sharded1" if s.dist.fsdp else "1"),
             "extra": extra}
 
 def _save(s: TrainState, best: bool = False, step_file: bool = True):
-    "Write a checkpoint (rank 0) and wait for every rank."
+    "Write a checkpoint (rank 0; under FSDP every rank its shard) and wait for every rank."
     state = checkpoint_state(s)
+    if s.dist.fsdp:
+        save_sharded_checkpoint(s.run_dir, state, s.dist.rank, s.cfg.training.keep_last, best, step_file)
+        return
     if s.master: save_checkpoint(s.run_dir, state, keep_last=s.cfg.training.keep_last, best=best, step_file=step_file)
     if s.dist.ddp: dist.barrier()
 
@@ -1084,9 +1370,11 @@ def checkpoint_step(s: TrainState, new_best: bool = False, stopping: bool = Fals
 # %% ../nbs/03_training.ipynb #7d1469b5
 def _reload_last_checkpoint(s: TrainState):
     "Back to the last checkpoint: weights, optimizer, scaler, guard, step; the data loader goes on where it is."
-    ck = load_checkpoint(s.run_dir, map_location="cpu")
-    s.model.load_state_dict(ck["model"])
-    s.optimizer.load_state_dict(ck["optimizer"])
+    ck = load_checkpoint(s.run_dir, map_location="cpu", tensors=False)
+    if is_sharded_checkpoint(ck["path"]): load_sharded_state(s.model, s.optimizer, ck["path"])
+    else:
+        s.model.load_state_dict(ck["model"])
+        s.optimizer.load_state_dict(ck["optimizer"])
     _reset_hparams(s.optimizer, s.cfg)
     if ck.get("scaler"): s.scaler.load_state_dict(ck["scaler"])
     if ck.get("guard"): s.guard.load_state_dict(ck["guard"])
@@ -1126,7 +1414,7 @@ def finish_run(s: TrainState):
     if not s.res.interrupted and s.evaluated_at != s.step:
         new_best = _eval_and_log(s)
         if s.master: plot_metrics(s.run_dir)
-    if s.master and s.sample_fn is not None and s.res.sample_step != s.step: _sample(s)   # of the final weights
+    if _samples_here(s) and s.res.sample_step != s.step: _sample(s)   # of the final weights
     if s.saved_at != s.step: _save(s, best=new_best)
 
 # %% ../nbs/03_training.ipynb #f7e6bac0
@@ -1142,7 +1430,7 @@ def train(cfg, # the run config (a GPT2Config or a subclass with extra sections)
           sample_fn: Optional[Callable] = None, # sample_fn(model) -> str | None; None = default_sample_fn
           extra_state: Optional[dict] = None, # name -> object with state_dict()/load_state_dict() (or a value), saved
          ) -> TrainResult:
-    "Train `cfg` (see above); returns a `TrainResult`. Works alone and under torchrun (DDP)."
+    "Train `cfg` (see above); returns a `TrainResult`. Works alone and under torchrun (DDP or FSDP)."
     cfg.validate()
     t = cfg.training
     di = setup_distributed(cfg)
@@ -1172,6 +1460,8 @@ def train(cfg, # the run config (a GPT2Config or a subclass with extra sections)
                               f"(llm-e2e train --resume {s.run_dir})")
                     break
             finish_run(s)
+        if s.dist.fsdp: s.res.model = full_model_copy(s, everywhere=True)   # a plain model, usable after the run
+        _barrier()                                               # no rank leaves while another still receives
         s.bar.close()
         s.logger.close()
         s.res.step, s.res.tokens_seen, s.res.best_val_loss = s.step, s.tokens_seen, s.best_val
@@ -1182,7 +1472,99 @@ def train(cfg, # the run config (a GPT2Config or a subclass with extra sections)
     finally:
         if di.owns_group and dist.is_initialized(): dist.destroy_process_group()
 
+# %% ../nbs/03_training.ipynb #43fcdd71
+GiB = 2**30
+
+def _act_coeffs(cfg, device_type: str) -> tuple:
+    "(bytes per activation value, bytes per layer per token per unit of emb_dim without the attention matrix)."
+    m = cfg.model
+    half = device_type == "cuda" and cfg.system.dtype in ("auto", "bfloat16", "float16")
+    act = 2 if half else 4
+    coeff = (34 - (2 if m.drop_rate == 0 else 0)) * act / 2         # Korthikanti et al. 34 s·b·h at 2 bytes
+    if half: coeff += 4                                              # autocast: fp32 inputs of the 2 layer norms
+    return act, coeff
+
+def _activation_bytes(cfg, b: int, device_type: str, recompute: bool) -> float:
+    "Activation bytes of a micro-batch of `b` sequences: the blocks (or their inputs + one recomputed block), the head."
+    m, s = cfg.model, cfg.data.block_size
+    h, a, L, V = m.emb_dim, m.n_heads, m.n_layers, m.padded_vocab_size
+    act, coeff = _act_coeffs(cfg, device_type)
+    attn = 4 * a * s * b if m.attn_impl == "sdpa" else 5 * a * s * s * b * act / 2   # flash: log-sum-exp only
+    layer = coeff * s * b * h + attn
+    resid = (4 if act == 2 else act) * s * b * h                     # a block's input (fp32 residual stream)
+    blocks = L * resid + layer if recompute else L * layer
+    head = 12 * b * s * V                                            # logits, fp32 copy, log-softmax, its gradient
+    return blocks + head + 8 * s * b * h                             # + embeddings output, final norm
+
+def _static_bytes(cfg, parallel: str, gpus: int, device_type: str) -> dict:
+    "Parameters, gradients, AdamW moments (fp32) and working buffers per GPU for `parallel` over `gpus` GPUs."
+    from llm_e2e.config import estimate_params
+    m, n = cfg.model, estimate_params(cfg)
+    shard = gpus if parallel == "fsdp" else 1
+    act, _ = _act_coeffs(cfg, device_type)
+    d, V = m.emb_dim, m.padded_vocab_size
+    block = 12 * d * d + 13 * d
+    root = n - m.n_layers * block
+    if parallel == "fsdp":                      # gathered units (2 blocks in flight, the root) + unsharded grads
+        buffers = act * root + 2 * act * block + 2 * 4 * block if gpus > 1 else 0
+    else:                                       # DDP's gradient buckets; autocast's low-precision weight copies
+        buffers = (4 * n if gpus > 1 else 0) + (2 * n if act == 2 else 0)
+    return {"params": 4 * n / shard, "grads": 4 * n / shard, "optimizer": 8 * n / shard, "buffers": buffers}
+
+def memory_plan(cfg, # the run config (model, data.block_size, training.batch_size, system.dtype)
+                gpus: int = 1, # GPUs the run shards / replicates over
+                gpu_mem_gb: float = 48.0, # memory of one GPU, GiB
+                headroom: float = 0.1, # fraction kept free (CUDA context, allocator fragmentation)
+               ) -> dict:
+    "Per-GPU memory (GiB) of training `cfg` on CUDA: parameters, gradients, AdamW state, buffers and activations, for "
+    "ddp and fsdp, with and without activation checkpointing, and the largest micro-batch that fits each."
+    from llm_e2e.config import estimate_params
+    if gpus < 1 or gpu_mem_gb <= 0: raise LLMError(f"gpus ({gpus}) and gpu_mem_gb ({gpu_mem_gb}) must be positive")
+    b, usable = cfg.training.batch_size, gpu_mem_gb * (1 - headroom) * GiB
+    rows = []
+    for parallel in ("ddp", "fsdp"):
+        st = _static_bytes(cfg, parallel, gpus, "cuda")
+        for ac in (False, True):
+            per_seq = _activation_bytes(cfg, 1, "cuda", ac)
+            fixed = sum(st.values())
+            acts = _activation_bytes(cfg, b, "cuda", ac)
+            rows.append({"parallel": parallel if gpus > 1 else "single" if parallel == "ddp" else "fsdp",
+                         "activation_checkpointing": ac, **{k: v / GiB for k, v in st.items()},
+                         "activations": acts / GiB, "total": (fixed + acts) / GiB, "fits": fixed + acts <= usable,
+                         "max_micro_batch": max(0, int((usable - fixed) // per_seq))})
+    return {"n_params": estimate_params(cfg), "gpus": gpus, "gpu_mem_gb": gpu_mem_gb, "usable_gb": usable / GiB,
+            "micro_batch": b, "seq_len": cfg.data.block_size, "rows": rows}
+
+def format_plan(plan: dict) -> str:
+    "The plan as a table (one line per mode), with the largest micro-batch that fits."
+    head = (f"{plan['n_params'] / 1e6:,.1f}M parameters | {plan['gpus']} GPU(s) x {plan['gpu_mem_gb']:g} GiB "
+            f"({plan['usable_gb']:.1f} GiB usable) | micro-batch {plan['micro_batch']} x {plan['seq_len']} tokens")
+    cols = ("params", "grads", "optimizer", "buffers", "activations", "total")
+    lines = [head, f"{'mode':<12} {'act. ckpt':<9} " + " ".join(f"{c:>11}" for c in cols) + "   fits  max micro-batch"]
+    for r in plan["rows"]:
+        vals = " ".join(f"{r[c]:>11.2f}" for c in cols)
+        fits = "yes" if r["fits"] else "no"
+        lines.append(f"{r['parallel']:<12} {'on' if r['activation_checkpointing'] else 'off':<9} {vals}   "
+                     f"{fits:>4}  {r['max_micro_batch']:>15}")
+    note = "(GiB per GPU; bf16 autocast / FSDP bf16 compute, fp32 master weights and AdamW moments)"
+    return "\n".join(lines + [note])
+
+def plan_main(config, # a YAML config file or preset name
+              overrides=(), # dotted overrides
+              gpus: int = 1, # GPUs
+              gpu_mem_gb: float = 48.0, # memory of one GPU, GiB
+             ) -> str:
+    "What `llm-e2e plan CONFIG [--gpus N] [--gpu-mem GB]` prints: the memory plan of the config as a table."
+    return format_plan(memory_plan(load_config(config, list(overrides)), gpus=gpus, gpu_mem_gb=gpu_mem_gb))
+
+
 # %% ../nbs/03_training.ipynb #d26409a6
+def _backend_train(cfg) -> Callable:
+    "The trainer of `system.backend`: `train` (PyTorch), or `llm_e2e.jax.train_jax` for 'jax' (imported only then)."
+    if cfg.system.backend != "jax": return train
+    from llm_e2e.jax import train_jax
+    return train_jax
+
 def train_main(config=None, # YAML config file or preset name; None with resume = the run's config.yaml
                overrides=(), # dotted overrides, e.g. ['training.max_steps=100']
                resume=None, # a run directory (or checkpoint file) to continue
@@ -1200,7 +1582,7 @@ def train_main(config=None, # YAML config file or preset name; None with resume 
         config = src / "config.yaml"
     cfg = load_config(config, list(overrides))
     t0 = time.time()
-    res = train(cfg, resume=resume)
+    res = _backend_train(cfg)(cfg, resume=resume)
     if int(os.environ.get("RANK", "0")) == 0:
         bv = f"{res.best_val_loss:.4f}" if res.best_val_loss is not None else "-"
         print(f"done: {res.step} steps ({res.stop_reason}), best val loss {bv}, {time.time() - t0:.0f} s; "

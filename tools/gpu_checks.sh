@@ -17,3 +17,7 @@ STUB=$(mktemp -d); mkdir -p "$STUB/nbdev"; : > "$STUB/nbdev/__init__.py"; echo "
 python3 -c "import matplotlib, pandas" 2>/dev/null || echo "gpu cells: matplotlib or pandas is missing (02 imports them)"
 PYTHONPATH=$STUB:$PYTHONPATH timeout ${T3:-80} python3 tools/run_notebook.py nbs/02_model.ipynb --flags gpu > "$OUT/gpu_cells.txt" 2>&1; echo "gpu cells rc=$?"
 tail -15 "$OUT/gpu_cells.txt"
+# memory plan against measured peak memory (124M, medium with and without activation checkpointing, a few XL steps
+# with tok/s and MFU); the plan should land within 15% of the measured peak for at least two cases
+timeout ${T4:-300} python3 benchmarks/bench_memory.py > "$OUT/bench_memory.txt" 2>&1; echo "bench_memory rc=$?"
+tail -8 "$OUT/bench_memory.txt"

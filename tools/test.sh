@@ -10,14 +10,17 @@ ROOT=$(pwd)
 VENV=${VENV:-$ROOT/.venv}
 TORCH_SPEC=${TORCH_SPEC:-torch==2.13.0}
 
-# --- install (torch first, then the package with its dev extras) ---
+# --- install (torch first, then the package with its dev and jax extras: 08_jax needs JAX) ---
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" || { echo "could not create $VENV"; echo "0 passed, 1 failed"; exit 1; }
 . "$VENV/bin/activate"
 t0=$(date +%s)
 python -c "import torch" 2>/dev/null || pip install -q "$TORCH_SPEC" 2>&1 | grep -v -E "^WARNING: Location|is ignored" || true
 python -c "import torch" || { echo "torch install failed ($TORCH_SPEC)"; echo "0 passed, 1 failed"; exit 1; }
-pip install -q -e ".[dev]" 2>&1 | grep -v -E "^WARNING: Location|is ignored" || true
+pip install -q -e ".[dev,jax]" 2>&1 | grep -v -E "^WARNING: Location|is ignored" || true
 python -c "import llm_e2e, nbdev, torch" || { echo "install failed"; echo "0 passed, 1 failed"; exit 1; }
+python -c "import jax, flax.nnx, optax, orbax.checkpoint" || {
+  echo "install failed: the [jax] extra (jax, flax, optax, orbax-checkpoint; settings.ini jax_requirements)"
+  echo "0 passed, 1 failed"; exit 1; }
 echo "install: $(( $(date +%s) - t0 )) s"
 
 # --- test environment: no network, temporary HOME, data from ../shared/data unless set ---
