@@ -21,3 +21,7 @@ tail -15 "$OUT/gpu_cells.txt"
 # with tok/s and MFU); the plan should land within 15% of the measured peak for at least two cases
 timeout ${T4:-300} python3 benchmarks/bench_memory.py > "$OUT/bench_memory.txt" 2>&1; echo "bench_memory rc=$?"
 tail -8 "$OUT/bench_memory.txt"
+# sparse attention (issue 12): forward + backward time and peak memory at T = 1k, 4k, 8k, FlexAttention patterns
+# against full (flash) attention
+timeout ${T5:-240} python3 benchmarks/bench_sparse_attention.py > "$OUT/bench_sparse_attention.txt" 2>&1; echo "bench_sparse_attention rc=$?"
+tail -12 "$OUT/bench_sparse_attention.txt"
