@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any, Optional, Union, get_type_hints
 
 # %% auto #0
-__all__ = ['ATTN_IMPLS', 'ATTENTION_KINDS', 'LR_SCHEDULES', 'WANDB_MODES', 'DEVICES', 'DTYPES', 'BACKENDS', 'PARALLEL_MODES',
-           'MESH_AXES', 'PRESETS', 'LLMError', 'ConfigError', 'DataConfig', 'ModelConfig', 'TrainingConfig',
-           'LoggingConfig', 'SystemConfig', 'parse_mesh', 'resolve_device', 'cell_can_run', 'GPT2Config', 'get_preset',
-           'apply_overrides', 'load_config', 'estimate_params', 'flops_per_token']
+__all__ = ['ATTN_IMPLS', 'ATTENTION_KINDS', 'POSITIONS', 'NORMS', 'MLPS', 'LR_SCHEDULES', 'OPTIMIZERS', 'WANDB_MODES', 'DEVICES',
+           'DTYPES', 'BACKENDS', 'PARALLEL_MODES', 'MESH_AXES', 'PRESETS', 'LLMError', 'ConfigError', 'DataConfig',
+           'ModelConfig', 'TrainingConfig', 'LoggingConfig', 'SystemConfig', 'parse_mesh', 'resolve_device',
+           'cell_can_run', 'GPT2Config', 'get_preset', 'apply_overrides', 'load_config', 'estimate_params',
+           'flops_per_token']
 
 # %% ../nbs/00_config.ipynb #ca2ef4a9
 import yaml
@@ -52,10 +53,11 @@ class DataConfig:
 # %% ../nbs/00_config.ipynb #bafc2fcb
 ATTN_IMPLS = ("sdpa", "manual")
 ATTENTION_KINDS = ("full", "sliding_window", "block_sparse")
+POSITIONS, NORMS, MLPS = ("learned", "rope"), ("layernorm", "rmsnorm"), ("gelu", "swiglu")
 
 @dataclass
 class ModelConfig:
-    "The GPT-2 architecture: sizes, dropout and the attention implementation."
+    "The GPT-2 architecture: sizes, dropout, the attention implementation, and the modern switches (all off)."
     vocab_size: int = 50257 # tokens of the tokenizer (GPT-2 BPE: 50257)
     pad_vocab_multiple: int = 1 # pad the embedding rows to a multiple of this (64: 50257 -> 50304); never sampled
     context_length: int = 1024 # maximum sequence length (learned position embeddings)
@@ -71,6 +73,14 @@ class ModelConfig:
     sparse_block: Optional[int] = None # block_sparse: block size in tokens (window must be a multiple of it)
     global_tokens: int = 0 # block_sparse: the first global_tokens tokens are visible to every query
     stride: int = 0 # block_sparse: every stride-th block (blocks stride-1, 2*stride-1, ...) is visible too; 0 = off
+    position: str = "learned" # 'learned' (GPT-2's position table) or 'rope' (rotary embedding of queries and keys)
+    rope_theta: float = 10000.0 # rope: base of the rotary frequencies
+    norm: str = "layernorm" # 'layernorm' (GPT-2) or 'rmsnorm' (scale only: no mean, no shift)
+    mlp: str = "gelu" # 'gelu' (Linear-GELU-Linear, GPT-2) or 'swiglu' (SiLU-gated: gate, up and down projections)
+    ffn_dim: Optional[int] = None # MLP hidden width; None = 4*emb_dim (gelu), 8/3*emb_dim up to a 64-multiple (swiglu)
+    qk_norm: bool = False # RMS-normalise each head's queries and keys before attention (before rope)
+    n_kv_heads: Optional[int] = None # key/value heads (grouped-query attention); None = n_heads; must divide n_heads
+    bias: bool = True # biases in linear layers and layernorms; False = none anywhere (qkv_bias included)
 
     @property
     def padded_vocab_size(self) -> int:
@@ -81,6 +91,31 @@ class ModelConfig:
     @property
     def head_dim(self) -> int: return self.emb_dim // self.n_heads
 
+    @property
+    def kv_heads(self) -> int:
+        "Key/value heads: `n_kv_heads`, or `n_heads` when unset (plain multi-head attention)."
+        return self.n_kv_heads or self.n_heads
+
+    @property
+    def hidden_dim(self) -> int:
+        "MLP hidden width: `ffn_dim`, else 4*emb_dim (gelu) or 8/3*emb_dim rounded up to a multiple of 64 (swiglu)."
+        if self.ffn_dim: return self.ffn_dim
+        if self.mlp == "gelu": return 4 * self.emb_dim
+        return 64 * math.ceil(8 * self.emb_dim / 3 / 64)
+
+    @property
+    def has_qkv_bias(self) -> bool:
+        "Do W_query / W_key / W_value carry biases? (`qkv_bias` and `bias`)."
+        return self.qkv_bias and self.bias
+
+    def modern_switches(self) -> list:
+        "The settings that differ from GPT-2's architecture, as 'model.key=value' strings (empty for GPT-2)."
+        gpt2 = dict(position="learned", norm="layernorm", mlp="gelu", qk_norm=False, bias=True)
+        out = [f"model.{k}={getattr(self, k)}" for k, v in gpt2.items() if getattr(self, k) != v]
+        if self.kv_heads != self.n_heads: out.append(f"model.n_kv_heads={self.n_kv_heads}")
+        if self.ffn_dim and self.ffn_dim != 4 * self.emb_dim: out.append(f"model.ffn_dim={self.ffn_dim}")
+        return out
+
     def check(self):
         _positive(self, "model", "vocab_size", "pad_vocab_multiple", "context_length", "emb_dim", "n_layers", "n_heads")
         if self.emb_dim % self.n_heads:
@@ -89,6 +124,21 @@ class ModelConfig:
         if not 0 <= self.drop_rate < 1: raise ConfigError(f"model.drop_rate: must be in [0, 1), got {self.drop_rate}")
         _choice(self, "model", "attn_impl", ATTN_IMPLS)
         self._check_attention()
+        self._check_switches()
+
+    def _check_switches(self):
+        "The modern switches: known choices, rope on an even head size, key/value heads that divide the heads."
+        for key, choices in (("position", POSITIONS), ("norm", NORMS), ("mlp", MLPS)):
+            _choice(self, "model", key, choices)
+        if self.position == "rope" and self.head_dim % 2:
+            raise ConfigError(f"model.position=rope needs an even head size; emb_dim/n_heads = {self.head_dim}")
+        if self.rope_theta <= 0: raise ConfigError(f"model.rope_theta: must be positive, got {self.rope_theta}")
+        if self.ffn_dim is not None and self.ffn_dim <= 0:
+            raise ConfigError(f"model.ffn_dim: must be positive (or unset), got {self.ffn_dim}")
+        kv = self.n_kv_heads
+        if kv is not None and (kv <= 0 or self.n_heads % kv):
+            raise ConfigError(f"model.n_kv_heads ({kv}) must be a positive divisor of model.n_heads "
+                              f"({self.n_heads}); e.g. n_kv_heads={_divisor_near(self.n_heads, max(1, kv))}")
 
     def _check_attention(self):
         "The sparse-attention settings: each only with its kind, sizes positive, block_sparse window in whole blocks."
@@ -119,10 +169,12 @@ class ModelConfig:
 
 # %% ../nbs/00_config.ipynb #fd758b61
 LR_SCHEDULES = ("cosine", "linear", "constant", "wsd")
+OPTIMIZERS = ("adamw", "muon")
 
 @dataclass
 class TrainingConfig:
     "Optimiser, schedule, batch, evaluation, checkpointing and the stability guard."
+    optimizer: str = "adamw" # 'adamw', or 'muon' (torch.optim.Muon on 2-D hidden weights, AdamW on the rest)
     learning_rate: float = 6e-4 # peak learning rate after warmup
     min_lr: float = 6e-5 # floor of the decay (cosine / linear / wsd)
     lr_schedule: str = "cosine" # 'cosine', 'linear', 'constant' or 'wsd' (warmup-stable-decay)
@@ -164,6 +216,7 @@ class TrainingConfig:
             raise ConfigError(f"training.warmup_steps ({self.warmup_steps}) is longer than the run "
                               f"(training.max_steps = {self.max_steps}); shorten warmup_steps or raise max_steps")
         _choice(self, "training", "lr_schedule", LR_SCHEDULES)
+        _choice(self, "training", "optimizer", OPTIMIZERS)
         if not 0 < self.decay_frac <= 1:
             raise ConfigError(f"training.decay_frac: must be in (0, 1], got {self.decay_frac}")
         for k in ("beta1", "beta2"):
@@ -501,20 +554,36 @@ def load_config(path, overrides=(), cls=None):
     return apply_overrides(cfg, overrides) if overrides else cfg
 
 # %% ../nbs/00_config.ipynb #cd326aa8
+def _attention_params(m) -> int:
+    "W_query, W_key, W_value (keys and values over `kv_heads`), out_proj, and the per-head q/k norms."
+    d, kv = m.emb_dim, m.kv_heads * m.head_dim
+    qkv = d * d + 2 * d * kv + ((d + 2 * kv) if m.has_qkv_bias else 0)
+    out = d * d + (d if m.bias else 0)
+    return qkv + out + (2 * m.head_dim if m.qk_norm else 0)
+
+def _mlp_params(m) -> int:
+    "GELU MLP: up and down projections; SwiGLU: gate, up and down."
+    d, h = m.emb_dim, m.hidden_dim
+    if m.mlp == "gelu": return 2 * d * h + ((h + d) if m.bias else 0)
+    return 3 * d * h + ((2 * h + d) if m.bias else 0)
+
+def _norm_params(m) -> int:
+    "One norm: scale (+ shift for a layernorm with biases)."
+    return m.emb_dim * (2 if m.norm == "layernorm" and m.bias else 1)
+
 def estimate_params(cfg) -> int:
     "Exact parameter count of `GPTModel(cfg)`: embeddings + blocks + final norm (+ head if untied)."
     m = cfg.model if hasattr(cfg, "model") else cfg
-    d, V, L = m.emb_dim, m.padded_vocab_size, m.n_layers
-    emb = V * d + m.context_length * d                      # token + position embeddings
-    attn = 3 * (d * d + (d if m.qkv_bias else 0)) + d * d + d  # W_query, W_key, W_value, out_proj
-    ff = d * 4 * d + 4 * d + 4 * d * d + d                  # two linears with biases
-    block = attn + ff + 2 * 2 * d                           # + two LayerNorms (scale, shift)
+    d, V = m.emb_dim, m.padded_vocab_size
+    emb = V * d + (m.context_length * d if m.position == "learned" else 0)   # token (+ position) embeddings
+    block = _attention_params(m) + _mlp_params(m) + 2 * _norm_params(m)
     head = 0 if m.tie_embeddings else V * d
-    return emb + L * block + 2 * d + head
+    return emb + m.n_layers * block + _norm_params(m) + head
 
 def flops_per_token(cfg, seq_len: Optional[int] = None) -> int:
     "Training FLOPs per token, 6N + 12·L·H·Q·T (PaLM appendix B; N excludes position embeddings)."
     m = cfg.model if hasattr(cfg, "model") else cfg
     T = seq_len or m.context_length
-    N = estimate_params(cfg) - m.context_length * m.emb_dim
+    N = estimate_params(cfg) - (m.context_length * m.emb_dim if m.position == "learned" else 0)
     return 6 * N + 12 * m.n_layers * m.n_heads * m.head_dim * T
+

@@ -347,8 +347,9 @@ def mean_stderr(xs) -> float:
     return float(xs.std(ddof=1) / math.sqrt(len(xs))) if len(xs) > 1 else float("nan")
 
 def _packable(model) -> bool:
-    "Does the model expose GPTModel's parts (so the context can be shared across choices in one packed row)?"
-    return all(hasattr(model, a) for a in ("tok_emb", "pos_emb", "drop_emb", "trf_blocks", "final_norm", "out_head"))
+    "Does the model expose GPTModel's parts and full attention (so choices can share the context in one packed row)?"
+    parts = all(hasattr(model, a) for a in ("embed", "trf_blocks", "final_norm", "out_head", "cfg"))
+    return parts and model.cfg.attention == "full"                 # the branch mask knows no attention window
 
 def _pack_rows(groups) -> tuple:
     """One row per group (context ids, [continuation ids, ...]): the context once, then each continuation without its
@@ -390,8 +391,8 @@ def _score_groups_packed(model, groups, V, device):
     toks, poss, brs, sel = _pack_rows(groups)
     idx, pos, mask = _packed_tensors(toks, poss, brs)
     mask = mask.to(device)
-    x = model.drop_emb(model.tok_emb(idx.to(device)) + model.pos_emb(pos.to(device)))  # (B, T, d)
-    for blk in model.trf_blocks: x = blk(x, mask=mask)
+    x, rope = model.embed(idx.to(device), pos.to(device))                            # (B, T, d), rotary or None
+    for blk in model.trf_blocks: x = blk(x, mask=mask, rope=rope)
     x = model.final_norm(x)                                                          # (B, T, d)
     rows = torch.tensor([g for g, cols, _ in sel for _ in cols], device=device)
     cols = torch.tensor([c for _, cs, _ in sel for c in cs], device=device)

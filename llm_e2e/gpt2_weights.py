@@ -10,16 +10,17 @@ from typing import Optional, Union
 from urllib.parse import urlparse
 
 # %% auto #0
-__all__ = ['GPT2_TOP_MAP', 'GPT2_BLOCK_MAP', 'GPT2_HEAD', 'GPT2_IGNORED', 'HUB_ALIASES', 'QUANTIZE_CHOICES', 'mapping_table',
-           'hf_shapes', 'check_hf_state_dict', 'hf_to_ours', 'ours_to_hf', 'read_state_dict', 'split_hf_state_dict',
-           'make_config', 'config_from_hf', 'infer_config', 'hub_reachable', 'hub_download', 'find_hf_files',
-           'load_hf_weights', 'load_gpt2_with_config', 'load_gpt2', 'strip_wrapper_prefixes', 'load_state_dict_checked',
-           'hf_config_dict', 'save_hf_tokenizer', 'save_hf', 'save_hf_classifier', 'fold_head_bias',
-           'hf_classifier_config', 'hf_classifier_state', 'hf_lora_target', 'lora_to_peft', 'peft_adapter_config',
-           'save_peft_adapter', 'int8_per_row', 'Int8Linear', 'Int8Embedding', 'int8_kernel', 'quantize_int8',
-           'model_bytes', 'quantize_model', 'resolve_checkpoint', 'read_run_checkpoint', 'model_from_checkpoint',
-           'is_jax_run', 'load_any_model', 'load_model', 'save_run_checkpoint', 'import_hf', 'export_hf',
-           'sample_stream', 'sample']
+__all__ = ['GPT2_TOP_MAP', 'GPT2_BLOCK_MAP', 'GPT2_HEAD', 'GPT2_IGNORED', 'HUB_ALIASES', 'LLAMA_TOP_MAP', 'LLAMA_BLOCK_MAP',
+           'LLAMA_HEAD', 'LLAMA_ARCHS', 'QUANTIZE_CHOICES', 'mapping_table', 'hf_shapes', 'check_hf_state_dict',
+           'hf_to_ours', 'ours_to_hf', 'read_state_dict', 'split_hf_state_dict', 'make_config', 'config_from_hf',
+           'infer_config', 'hub_reachable', 'hub_download', 'find_hf_files', 'load_hf_weights', 'load_gpt2_with_config',
+           'load_gpt2', 'strip_wrapper_prefixes', 'load_state_dict_checked', 'hf_format', 'llama_shapes',
+           'ours_to_llama', 'llama_config_dict', 'config_from_llama', 'llama_to_ours', 'hf_config_dict',
+           'save_hf_tokenizer', 'save_hf', 'save_hf_classifier', 'fold_head_bias', 'hf_classifier_config',
+           'hf_classifier_state', 'hf_lora_target', 'lora_to_peft', 'peft_adapter_config', 'save_peft_adapter',
+           'int8_per_row', 'Int8Linear', 'Int8Embedding', 'int8_kernel', 'quantize_int8', 'model_bytes',
+           'quantize_model', 'resolve_checkpoint', 'read_run_checkpoint', 'model_from_checkpoint', 'is_jax_run',
+           'load_any_model', 'load_model', 'save_run_checkpoint', 'import_hf', 'export_hf', 'sample_stream', 'sample']
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #97f0bda7
 import torch
@@ -72,12 +73,12 @@ def mapping_table(n_layers: int = 1, # blocks to list
 def hf_shapes(m: ModelConfig, # the architecture
               ) -> dict:
     "Shape of every tensor of a Hugging Face GPT-2 checkpoint (names without `transformer.`) for config `m`."
-    d, V = m.emb_dim, m.vocab_size
+    d, V, h = m.emb_dim, m.vocab_size, m.hidden_dim   # h: 4d for GPT-2 (n_inner otherwise)
     s = {"wte.weight": (V, d), "wpe.weight": (m.context_length, d), "ln_f.weight": (d,), "ln_f.bias": (d,)}
     blk = {"ln_1.weight": (d,), "ln_1.bias": (d,), "attn.c_attn.weight": (d, 3 * d), "attn.c_attn.bias": (3 * d,),
            "attn.c_proj.weight": (d, d), "attn.c_proj.bias": (d,), "ln_2.weight": (d,), "ln_2.bias": (d,),
-           "mlp.c_fc.weight": (d, 4 * d), "mlp.c_fc.bias": (4 * d,),
-           "mlp.c_proj.weight": (4 * d, d), "mlp.c_proj.bias": (d,)}
+           "mlp.c_fc.weight": (d, h), "mlp.c_fc.bias": (h,),
+           "mlp.c_proj.weight": (h, d), "mlp.c_proj.bias": (d,)}
     for i in range(m.n_layers):
         s.update({f"h.{i}.{k}": v for k, v in blk.items()})
     if not m.tie_embeddings: s[GPT2_HEAD[0]] = (V, d)
@@ -131,10 +132,14 @@ def hf_to_ours(sd: dict, # HF tensors, names without `transformer.` (checked wit
 def ours_to_hf(sd: dict, # our state dict (tok_emb may be padded)
                m: ModelConfig, # its architecture
                prefix: str = "transformer."): # prefix of the trunk names (save_pretrained writes 'transformer.')
-    "The Hugging Face GPT-2 state dict: q/k/v fused into c_attn, Linear weights transposed to Conv1D, vocab un-padded."
-    V, d = m.vocab_size, m.emb_dim
+    "The Hugging Face GPT-2 state dict: q/k/v fused into c_attn, Linear weights transposed to Conv1D, vocab un-padded, "
+    "zeros for the biases a model without them lacks."
+    V, d, shapes = m.vocab_size, m.emb_dim, hf_shapes(m)
+    def get(ours, hf):   # model.bias=False: no biases / LayerNorm shifts -> zeros, which is the same model
+        missing = ours not in sd and ours.endswith((".bias", ".shift"))
+        return sd["tok_emb.weight"].new_zeros(shapes[hf]) if missing else sd[ours]
     out = {}
-    for h, o, t in GPT2_TOP_MAP: out[h] = sd[o]
+    for h, o, t in GPT2_TOP_MAP: out[h] = get(o, h)
     out["wte.weight"] = sd["tok_emb.weight"][:V]                                # drop the padded rows
     for i in range(m.n_layers):
         for h, o, t in GPT2_BLOCK_MAP:
@@ -146,7 +151,7 @@ def ours_to_hf(sd: dict, # our state dict (tok_emb may be padded)
             elif t == "T":
                 v = sd[p + o].t()
             else:
-                v = sd[p + o]
+                v = get(p + o, f"h.{i}.{h}")
             out[f"h.{i}.{h}"] = v
     out = {prefix + k: v.contiguous() for k, v in out.items()}
     if not m.tie_embeddings: out[GPT2_HEAD[0]] = sd["out_head.weight"][:V].contiguous()
@@ -211,10 +216,12 @@ def make_config(vocab_size: int, # rows of wte
                 n_heads: int, # n_head
                 tie_embeddings: bool = True, # head shares the token embedding
                 pad_vocab_multiple: int = 1, # pad the embedding rows (1 = exactly vocab_size rows)
-                drop_rate: float = 0.0): # dropout of the loaded model (0 for inference; set it for fine-tuning)
-    "A validated `GPT2Config` for GPT-2 weights of these sizes (training/data sections from the matching preset)."
+                drop_rate: float = 0.0, # dropout of the loaded model (0 for inference; set it for fine-tuning)
+                switches: Optional[dict] = None): # more model settings: position, norm, mlp, ffn_dim, bias, ...
+    "A validated `GPT2Config` for weights of these sizes (training/data sections from the matching preset)."
     m = dict(vocab_size=vocab_size, context_length=context_length, emb_dim=emb_dim, n_layers=n_layers, n_heads=n_heads,
              qkv_bias=True, tie_embeddings=tie_embeddings, pad_vocab_multiple=pad_vocab_multiple, drop_rate=drop_rate)
+    m.update(switches or {})
     d = _base_config(m)
     d["model"].update(m)
     d["data"]["block_size"] = min(d["data"]["block_size"], context_length)
@@ -229,19 +236,21 @@ def config_from_hf(hf: dict, # the content of a HF GPT-2 config.json
     if lacking: raise LLMError(f"{source}: not a GPT-2 config.json (no {', '.join(lacking)})")
     if hf.get("model_type", "gpt2") != "gpt2":
         raise LLMError(f"{source}: model_type is '{hf.get('model_type')}', "
-                       "only GPT-2 ('gpt2') checkpoints can be loaded")
+                       "config_from_hf reads GPT-2 ('gpt2') configs; Llama / Qwen3 go through config_from_llama")
     def need(ok, what):
         if not ok: raise LLMError(f"{source}: {what}; GPTModel implements standard GPT-2 only")
     act = hf.get("activation_function", "gelu_new")
     need(act in ("gelu_new", "gelu_pytorch_tanh"), f"activation_function '{act}' is not GPT-2's tanh GELU")
     eps = hf.get("layer_norm_epsilon", 1e-5)
     need(abs(eps - 1e-5) < 1e-12, f"layer_norm_epsilon {hf.get('layer_norm_epsilon')} is not 1e-5")
-    need(hf.get("n_inner") in (None, 4 * hf["n_embd"]), f"n_inner {hf.get('n_inner')} is not 4 * n_embd")
+    inner = hf.get("n_inner")
+    need(inner is None or (isinstance(inner, int) and inner > 0), f"n_inner {inner} is not a positive width")
     need(not hf.get("scale_attn_by_inverse_layer_idx", False), "scale_attn_by_inverse_layer_idx is set")
     need(hf.get("scale_attn_weights", True), "scale_attn_weights is false")
     need(not hf.get("add_cross_attention", False), "add_cross_attention is set")
     return make_config(hf["vocab_size"], hf.get("n_positions", hf.get("n_ctx", 1024)), hf["n_embd"], hf["n_layer"],
-                       hf["n_head"], tie_embeddings=hf.get("tie_word_embeddings", True), **kw)
+                       hf["n_head"], tie_embeddings=hf.get("tie_word_embeddings", True),
+                       switches=None if inner in (None, 4 * hf["n_embd"]) else {"ffn_dim": inner}, **kw)
 
 def infer_config(sd: dict, # HF tensors, names without `transformer.`
                  n_heads: Optional[int] = None, # heads per block (not visible in the shapes); None = emb_dim // 64
@@ -372,7 +381,8 @@ def load_gpt2_with_config(source: Union[str, Path], # hub id ('gpt2', 'openai-co
                           cache_dir: Optional[str] = None, # Hugging Face cache for hub ids; None = the default
                           **kw, # to `make_config`: pad_vocab_multiple, drop_rate
                           ) -> tuple: # (GPTModel in eval mode, GPT2Config)
-    "`(GPTModel, GPT2Config)` holding GPT-2 weights, config from config.json or the shapes; in eval mode."
+    "`(GPTModel, GPT2Config)` holding GPT-2 weights (or a Llama / Qwen3 folder as `save_hf` writes it), config from "
+    "config.json or the shapes; in eval mode."
     wfile, cfile = find_hf_files(source, timeout, cache_dir)
     raw = read_state_dict(wfile)
     hfc = None
@@ -381,6 +391,8 @@ def load_gpt2_with_config(source: Union[str, Path], # hub id ('gpt2', 'openai-co
             hfc = json.loads(Path(cfile).read_text())
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise LLMError(f"{cfile}: not a JSON config ({e})") from None
+    if hfc is not None and hfc.get("model_type") in ("llama", "qwen3"):   # Llama / Qwen3 (save_hf writes them)
+        return _load_llama(raw, hfc, str(cfile), str(wfile), device, dtype, strict, **kw)
     # tied head: as config.json says; without it, tied unless a stored lm_head.weight differs from wte.weight
     tie = hfc.get("tie_word_embeddings", True) if hfc else _head_is_wte(raw)
     sd = split_hf_state_dict(raw, tie=tie, source=str(wfile))
@@ -388,6 +400,26 @@ def load_gpt2_with_config(source: Union[str, Path], # hub id ('gpt2', 'openai-co
     with resolve_device(device): model = GPTModel(cfg)
     load_hf_weights(model, sd, str(wfile), strict)
     dt = _dtype(dtype) or next(iter(sd.values())).dtype
+    return model.to(dtype=dt).eval(), cfg
+
+def _load_llama(raw: dict, hf: dict, cfile: str, wfile: str, device, dtype, strict: bool, **kw) -> tuple:
+    "(GPTModel, GPT2Config) from a Llama / Qwen3 checkpoint, every key and shape checked as for GPT-2."
+    cfg = config_from_llama(hf, cfile, **kw)
+    fmt, m = hf["model_type"], cfg.model
+    want = llama_shapes(m, fmt, (bool(hf.get("attention_bias")), bool(hf.get("mlp_bias"))))
+    missing = [k for k in want if k not in raw]
+    if missing: raise LLMError(f"{wfile}: missing {fmt} weight(s) {_first_names(missing)} for its config.json")
+    for k, shape in want.items():
+        if tuple(raw[k].shape) != shape:
+            raise LLMError(f"{wfile}: {k} has shape {tuple(raw[k].shape)}, expected {shape} (from its config.json)")
+    unexpected = [k for k in raw if k not in want and k != LLAMA_HEAD[0]]
+    if unexpected:
+        msg = f"{wfile}: {len(unexpected)} unexpected tensor(s) ignored: {_first_names(unexpected)}"
+        if strict: raise LLMError(msg)
+        warnings.warn(msg)
+    with resolve_device(device): model = GPTModel(cfg)
+    load_state_dict_checked(model, llama_to_ours(raw, m, fmt), wfile)
+    dt = _dtype(dtype) or next(iter(raw.values())).dtype
     return model.to(dtype=dt).eval(), cfg
 
 def _head_is_wte(raw: dict) -> bool:
@@ -436,15 +468,176 @@ def load_state_dict_checked(model: torch.nn.Module, # the model to fill
     model.load_state_dict(sd)
     return model
 
+# %% ../nbs/04_load_openai_gpt2.ipynb #c8d7009a
+# (HF name, our name); every tensor is copied as it is: HF's Llama stores nn.Linear weights (out, in), as we do,
+# and its RoPE pairs the two halves of each head (rotate_half), as ours does, so nothing is transposed or permuted.
+LLAMA_TOP_MAP = [
+    ("model.embed_tokens.weight", "tok_emb.weight"),   # (vocab_size, d); also the head when tied
+    ("model.norm.weight",         "final_norm.scale"), # RMSNorm: a scale, no shift
+]
+LLAMA_BLOCK_MAP = [  # per block: HF "model.layers.{i}.<name>" -> ours "trf_blocks.{i}.<name>"
+    ("input_layernorm.weight",          "norm1.scale"),
+    ("self_attn.q_proj.weight",         "att.W_query.weight"),   # (n_heads * head_dim, d)
+    ("self_attn.k_proj.weight",         "att.W_key.weight"),     # (kv_heads * head_dim, d)
+    ("self_attn.v_proj.weight",         "att.W_value.weight"),   # (kv_heads * head_dim, d)
+    ("self_attn.o_proj.weight",         "att.out_proj.weight"),
+    ("self_attn.q_norm.weight",         "att.q_norm.scale"),     # Qwen3 only (model.qk_norm): (head_dim,)
+    ("self_attn.k_norm.weight",         "att.k_norm.scale"),     # Qwen3 only
+    ("post_attention_layernorm.weight", "norm2.scale"),
+    ("mlp.gate_proj.weight",            "ff.gate.weight"),       # (hidden_dim, d)
+    ("mlp.up_proj.weight",              "ff.up.weight"),         # (hidden_dim, d)
+    ("mlp.down_proj.weight",            "ff.down.weight"),       # (d, hidden_dim)
+]
+LLAMA_HEAD = ("lm_head.weight", "out_head.weight")   # only stored when the head is not tied
+_LLAMA_ATT = ("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj")
+_LLAMA_MLP = ("mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")
+LLAMA_ARCHS = {"llama": "LlamaForCausalLM", "qwen3": "Qwen3ForCausalLM"}
+
+def _llama_bias(m: ModelConfig, fmt: str) -> tuple:
+    "(attention_bias, mlp_bias) of the HF config: HF's attention_bias covers q, k, v and o_proj at once."
+    return m.bias, m.bias and fmt == "llama"   # Qwen3's MLP has no bias (hf_format only picks it for bias=False)
+
+def hf_format(m: ModelConfig, # the architecture to export
+              source: str = "export-hf", # name used in messages
+              ) -> str:
+    "'gpt2', 'llama' or 'qwen3': the Hugging Face format that holds this architecture exactly; else `LLMError`."
+    if m.attention != "full":
+        raise LLMError(f"{source}: model.attention={m.attention}; Hugging Face's GPT-2, Llama and Qwen3 formats have "
+                       "full causal attention only, so the export would drop the pattern; export runs with "
+                       "attention=full")
+    gpt2_like = (m.position, m.norm, m.mlp) == ("learned", "layernorm", "gelu")
+    llama_like = (m.position, m.norm, m.mlp) == ("rope", "rmsnorm", "swiglu")
+    if gpt2_like and not m.qk_norm and m.kv_heads == m.n_heads: return "gpt2"
+    if llama_like and not m.qk_norm: return "llama"
+    if llama_like and not m.bias: return "qwen3"
+    if llama_like:   # qk_norm with biases: only the biases stand in the way
+        raise LLMError(f"{source}: no Hugging Face format holds model.qk_norm=True with model.bias=True: Qwen3 (Llama "
+                       "with qk_norm) has no MLP biases and Llama has no qk_norm; train with model.bias=false (Qwen3) "
+                       "or model.qk_norm=false (Llama)")
+    held = [s for s in m.modern_switches() if not s.startswith("model.ffn_dim")]
+    raise LLMError(f"{source}: no Hugging Face format holds {', '.join(held)}: GPT-2 needs learned positions, "
+                   "layernorm, gelu, no qk_norm and no GQA; Llama needs position=rope + norm=rmsnorm + mlp=swiglu "
+                   "without qk_norm; Qwen3 is Llama with qk_norm and model.bias=false")
+
+def llama_shapes(m: ModelConfig, # the architecture (rope + rmsnorm + swiglu)
+                 fmt: str = "llama", # 'llama' or 'qwen3' (adds q_norm / k_norm)
+                 biases: Optional[tuple] = None, # (attention_bias, mlp_bias) of the HF config; None = as we export
+                 ) -> dict:
+    "Shape of every tensor of a Hugging Face Llama / Qwen3 checkpoint for config `m`."
+    d, V, hd, h = m.emb_dim, m.vocab_size, m.head_dim, m.hidden_dim
+    att_bias, mlp_bias = biases or _llama_bias(m, fmt)
+    q, kv = m.n_heads * hd, m.kv_heads * hd
+    blk = {"input_layernorm.weight": (d,), "post_attention_layernorm.weight": (d,),
+           "self_attn.q_proj.weight": (q, d), "self_attn.k_proj.weight": (kv, d), "self_attn.v_proj.weight": (kv, d),
+           "self_attn.o_proj.weight": (d, q),
+           "mlp.gate_proj.weight": (h, d), "mlp.up_proj.weight": (h, d), "mlp.down_proj.weight": (d, h)}
+    if fmt == "qwen3": blk.update({"self_attn.q_norm.weight": (hd,), "self_attn.k_norm.weight": (hd,)})
+    if att_bias: blk.update({f"{n}.bias": (blk[f"{n}.weight"][0],) for n in _LLAMA_ATT})
+    if mlp_bias: blk.update({f"{n}.bias": (blk[f"{n}.weight"][0],) for n in _LLAMA_MLP})
+    s = {"model.embed_tokens.weight": (V, d), "model.norm.weight": (d,)}
+    for i in range(m.n_layers): s.update({f"model.layers.{i}.{k}": v for k, v in blk.items()})
+    if not m.tie_embeddings: s[LLAMA_HEAD[0]] = (V, d)
+    return s
+
+def _llama_rows(m: ModelConfig, fmt: str) -> list:
+    "(HF name, our name) of every tensor, blocks expanded, biases included as the config has them."
+    rows = list(LLAMA_TOP_MAP)
+    blk = [(h, o) for h, o in LLAMA_BLOCK_MAP if fmt == "qwen3" or "_norm." not in h]
+    blk += [(h.replace(".weight", ".bias"), o.replace(".weight", ".bias")) for h, o in blk
+            if h.endswith("proj.weight")]
+    for i in range(m.n_layers): rows += [(f"model.layers.{i}.{h}", f"trf_blocks.{i}.{o}") for h, o in blk]
+    return rows + [LLAMA_HEAD]
+
+def ours_to_llama(sd: dict, # our state dict (tok_emb may be padded)
+                  m: ModelConfig, # its architecture
+                  fmt: str = "llama", # 'llama' or 'qwen3'
+                  ) -> dict:
+    "The Hugging Face Llama / Qwen3 state dict: names mapped, vocab un-padded, zeros where HF has a bias we lack."
+    want = llama_shapes(m, fmt)
+    out = {}
+    for h, o in _llama_rows(m, fmt):
+        if h not in want: continue                       # a bias the HF config has not got, or a tied head
+        zero = h.endswith(("q_proj.bias", "k_proj.bias", "v_proj.bias")) and o not in sd   # qkv_bias=False
+        v = sd["tok_emb.weight"].new_zeros(want[h]) if zero else sd[o]            # a zero bias is the same model
+        out[h] = v[:m.vocab_size] if h in ("model.embed_tokens.weight", LLAMA_HEAD[0]) else v
+    return {k: v.contiguous() for k, v in out.items()}
+
+def llama_config_dict(m: ModelConfig, # the architecture (rope + rmsnorm + swiglu)
+                      fmt: str = "llama", # 'llama' or 'qwen3'
+                      ) -> dict:
+    "A Hugging Face `config.json` dict for `LlamaForCausalLM` / `Qwen3ForCausalLM` of this config."
+    eos = 50256 if m.vocab_size > 50256 else None    # GPT-2's <|endoftext|> when the vocabulary has it
+    att_bias, mlp_bias = _llama_bias(m, fmt)
+    rope = {"rope_type": "default", "rope_theta": m.rope_theta}
+    d = {"architectures": [LLAMA_ARCHS[fmt]], "model_type": fmt, "vocab_size": m.vocab_size, "hidden_size": m.emb_dim,
+         "intermediate_size": m.hidden_dim, "num_hidden_layers": m.n_layers, "num_attention_heads": m.n_heads,
+         "num_key_value_heads": m.kv_heads, "head_dim": m.head_dim, "hidden_act": "silu",
+         "max_position_embeddings": m.context_length, "rms_norm_eps": 1e-5, "rope_parameters": rope,
+         "rope_theta": m.rope_theta,   # where transformers 4.x and other readers look for it
+         "attention_bias": att_bias, "attention_dropout": 0.0, "initializer_range": 0.02, "use_cache": True,
+         "tie_word_embeddings": m.tie_embeddings, "bos_token_id": eos, "eos_token_id": eos, "pad_token_id": None}
+    if fmt == "llama": d.update(mlp_bias=mlp_bias, pretraining_tp=1)
+    else: d.update(use_sliding_window=False, sliding_window=None, max_window_layers=m.n_layers,
+                   layer_types=["full_attention"] * m.n_layers)
+    return d
+
+def config_from_llama(hf: dict, # the content of a HF Llama / Qwen3 config.json
+                      source: str = "config.json", # name used in messages
+                      **kw): # passed to `make_config` (pad_vocab_multiple, drop_rate)
+    "Our `GPT2Config` (rope + rmsnorm + swiglu) for a Llama / Qwen3 `config.json`; what GPTModel lacks: `LLMError`."
+    def need(ok, what):
+        if not ok: raise LLMError(f"{source}: {what}; GPTModel holds Llama / Qwen3 models with plain RoPE only")
+    lacking = [k for k in ("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads")
+               if k not in hf]
+    need(not lacking, f"not a Llama config.json (no {', '.join(lacking)})")
+    d, heads = hf["hidden_size"], hf["num_attention_heads"]
+    rope = hf.get("rope_parameters") or {"rope_theta": hf.get("rope_theta", 10000.0)}
+    need(hf.get("hidden_act", "silu") == "silu", f"hidden_act '{hf.get('hidden_act')}' is not SiLU")
+    need(rope.get("rope_type", "default") == "default" and not hf.get("rope_scaling"), "the RoPE is scaled")
+    need(abs(hf.get("rms_norm_eps", 1e-6) - 1e-5) < 1e-12, f"rms_norm_eps {hf.get('rms_norm_eps', 1e-6)} is not 1e-5")
+    need(hf.get("head_dim") in (None, d // heads), f"head_dim {hf.get('head_dim')} is not hidden_size / heads")
+    need(not hf.get("use_sliding_window") and hf.get("pretraining_tp", 1) == 1, "sliding window or pretraining_tp set")
+    att_bias, mlp_bias = bool(hf.get("attention_bias")), bool(hf.get("mlp_bias"))
+    kv, ffn = hf.get("num_key_value_heads") or heads, hf["intermediate_size"]
+    sw = dict(position="rope", rope_theta=float(rope.get("rope_theta", 10000.0)), norm="rmsnorm", mlp="swiglu",
+              qk_norm=hf.get("model_type") == "qwen3", n_kv_heads=None if kv == heads else kv,
+              bias=att_bias or mlp_bias, qkv_bias=att_bias,   # a bias HF has not got is loaded as zeros
+              ffn_dim=None if ffn == ModelConfig(emb_dim=d, mlp="swiglu").hidden_dim else ffn)
+    return make_config(hf["vocab_size"], hf.get("max_position_embeddings", 2048), d, hf["num_hidden_layers"], heads,
+                       tie_embeddings=hf.get("tie_word_embeddings", False), switches=sw, **kw)
+
+def llama_to_ours(sd: dict, # HF Llama / Qwen3 tensors (checked against `llama_shapes`)
+                  m: ModelConfig, # target architecture (from `config_from_llama`)
+                  fmt: str = "llama", # 'llama' or 'qwen3'
+                  ) -> dict:
+    "Our state dict from a Hugging Face Llama / Qwen3 one: names mapped, vocab padded, zeros for biases HF lacks."
+    own = {k: tuple(v.shape) for k, v in _meta_state(m).items()}
+    out = {}
+    for h, o in _llama_rows(m, fmt):
+        if o not in own or o == LLAMA_HEAD[1]: continue
+        out[o] = sd[h] if h in sd or not o.endswith(".bias") else sd["model.embed_tokens.weight"].new_zeros(own[o])
+    pad = m.padded_vocab_size - m.vocab_size
+    def padded(w): return torch.cat([w, w.new_zeros(pad, m.emb_dim)]) if pad else w   # padded ids: zero rows
+    out["tok_emb.weight"] = padded(out["tok_emb.weight"])
+    out["out_head.weight"] = out["tok_emb.weight"] if m.tie_embeddings else padded(sd[LLAMA_HEAD[0]])
+    return {k: v.contiguous() for k, v in out.items()}
+
+def _meta_state(m: ModelConfig) -> dict:
+    "Our state dict's tensors for `m`, on the meta device (names and shapes, no memory)."
+    with torch.device("meta"): return GPTModel(m).state_dict()
+
 # %% ../nbs/04_load_openai_gpt2.ipynb #db8c5608
 def hf_config_dict(cfg, # a GPT2Config or ModelConfig
                    ) -> dict:
-    "A Hugging Face `config.json` dict for a GPT-2 of this config."
+    "A Hugging Face `config.json` dict for this config, in the format `hf_format` picks (GPT-2, Llama or Qwen3)."
     m = cfg.model if hasattr(cfg, "model") else cfg
+    fmt = hf_format(m)
+    if fmt != "gpt2": return llama_config_dict(m, fmt)
     eos = 50256 if m.vocab_size > 50256 else None    # GPT-2's <|endoftext|> when the vocabulary has it
     return {"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2", "activation_function": "gelu_new",
             "vocab_size": m.vocab_size, "n_positions": m.context_length, "n_ctx": m.context_length, "n_embd": m.emb_dim,
-            "n_layer": m.n_layers, "n_head": m.n_heads, "n_inner": None, "layer_norm_epsilon": 1e-5,
+            "n_layer": m.n_layers, "n_head": m.n_heads,
+            "n_inner": None if m.hidden_dim == 4 * m.emb_dim else m.hidden_dim, "layer_norm_epsilon": 1e-5,
             "attn_pdrop": m.drop_rate, "embd_pdrop": m.drop_rate, "resid_pdrop": m.drop_rate, "initializer_range": 0.02,
             "scale_attn_weights": True, "scale_attn_by_inverse_layer_idx": False, "reorder_and_upcast_attn": False,
             "tie_word_embeddings": m.tie_embeddings, "bos_token_id": eos, "eos_token_id": eos, "use_cache": True,
@@ -485,17 +678,18 @@ def save_hf(model: GPTModel, # the model to write (any device / dtype)
             cfg=None, # GPT2Config / ModelConfig; None = model.cfg
             tokenizer: bool = True, # also write GPT-2's tokenizer files (GPT-2 vocabulary; a warning if not found)
             ) -> Path:
-    "Write `config.json` + `model.safetensors` (+ tokenizer files) in the Hugging Face GPT-2 layout; returns `folder`."
+    "Write `config.json` + `model.safetensors` (+ tokenizer files) in the Hugging Face layout `hf_format` picks "
+    "(GPT-2, Llama or Qwen3); an architecture none of them holds raises `LLMError` before anything is written."
     import dataclasses
     m = cfg.model if hasattr(cfg, "model") else (cfg or model.cfg)
+    fmt = hf_format(m)
     sd = {k: v.detach().cpu() for k, v in strip_wrapper_prefixes(model.state_dict()).items()}
     if m.tie_embeddings and not torch.equal(sd["out_head.weight"], sd["tok_emb.weight"]):
         m = dataclasses.replace(m, tie_embeddings=False)   # e.g. a merged LoRA adapter on out_head unties the head
-    hf = ours_to_hf(sd, m)
-    shapes = hf_shapes(m)
-    for k, v in hf.items():   # our own output must fit the layout we promise
-        want = shapes.get(k.removeprefix("transformer."))
-        assert want is None or tuple(v.shape) == want, (k, tuple(v.shape), want)
+    if fmt == "gpt2": hf, shapes = ours_to_hf(sd, m), hf_shapes(m)
+    else: hf, shapes = ours_to_llama(sd, m, fmt), llama_shapes(m, fmt)
+    got = {k.removeprefix("transformer."): tuple(v.shape) for k, v in hf.items()}
+    assert got == shapes, set(got.items()) ^ set(shapes.items())   # our own output must fit the layout we promise
     return _write_hf_folder(Path(folder), hf, hf_config_dict(m), m, tokenizer)
 
 def save_hf_classifier(model: torch.nn.Module, # a GPTClassifier (LoRA merged), any device / dtype
@@ -504,7 +698,8 @@ def save_hf_classifier(model: torch.nn.Module, # a GPTClassifier (LoRA merged), 
                        label_names: Optional[list] = None, # class names in id order (None = the run's, else ids)
                        tokenizer: bool = True, # also write GPT-2's tokenizer files, <|endoftext|> as padding
                        ) -> Path:
-    "Write a classifier as a Hugging Face `GPT2ForSequenceClassification` folder (head bias folded into ln_f)."
+    "Write a classifier as a Hugging Face `GPT2ForSequenceClassification` folder (head bias folded into ln_f), or "
+    "Llama's / Qwen3's (a head without bias) for those architectures."
     m = cfg.model if hasattr(cfg, "model") else (cfg or model.trunk.cfg)
     names = list(label_names or getattr(getattr(cfg, "finetune", None), "label_names", None) or range(model.n_classes))
     if len(names) != model.head.out_features:
@@ -538,11 +733,13 @@ def fold_head_bias(weight: torch.Tensor, # (n_classes, d) the class head's weigh
 def hf_classifier_config(cfg, # a GPT2Config / ModelConfig (the trunk)
                          label_names: list, # class names in id order
                          ) -> dict:
-    "A `config.json` dict for `GPT2ForSequenceClassification`: id2label / label2id, and GPT-2's <|endoftext|> as pad."
+    "A `config.json` dict for `GPT2ForSequenceClassification` (or Llama's / Qwen3's): id2label / label2id, and GPT-2's "
+    "<|endoftext|> as pad."
     m = cfg.model if hasattr(cfg, "model") else cfg
     d = hf_config_dict(m)
     names = [str(n) for n in label_names]
-    d.update(architectures=["GPT2ForSequenceClassification"], id2label=dict(enumerate(names)),
+    arch = re.sub("(LMHeadModel|ForCausalLM)$", "ForSequenceClassification", d["architectures"][0])
+    d.update(architectures=[arch], id2label=dict(enumerate(names)),
              label2id={n: i for i, n in enumerate(names)}, problem_type="single_label_classification",
              pad_token_id=50256 if m.vocab_size > 50256 else m.vocab_size - 1)   # padding marks the last real token
     return d
@@ -550,8 +747,11 @@ def hf_classifier_config(cfg, # a GPT2Config / ModelConfig (the trunk)
 def hf_classifier_state(model: torch.nn.Module, # a GPTClassifier (LoRA merged)
                         m: ModelConfig, # its trunk's architecture
                         ) -> dict:
-    "GPT2ForSequenceClassification tensors: the trunk as `ours_to_hf` writes it, `score.weight`, the bias in ln_f."
+    "GPT2ForSequenceClassification tensors: the trunk as `ours_to_hf` writes it, `score.weight`, the bias in ln_f "
+    "(Llama / Qwen3: the trunk as `ours_to_llama` writes it and `score.weight`; a non-zero head bias is refused)."
     sd = {k: v.detach().cpu() for k, v in strip_wrapper_prefixes(model.trunk.state_dict()).items()}
+    fmt = hf_format(m)
+    if fmt != "gpt2": return _llama_classifier_state(model, sd, m, fmt)
     hf = ours_to_hf(sd, m)
     hf.pop(GPT2_HEAD[0], None)                              # the LM head is not part of a classifier
     W, b = model.head.weight.detach().cpu(), model.head.bias
@@ -560,14 +760,36 @@ def hf_classifier_state(model: torch.nn.Module, # a GPTClassifier (LoRA merged)
     hf["score.weight"] = W
     return hf
 
+def _llama_classifier_state(model: torch.nn.Module, sd: dict, m: ModelConfig, fmt: str) -> dict:
+    "Llama / Qwen3 ForSequenceClassification tensors: their score has no bias, and RMSNorm no shift to fold it into."
+    b = model.head.bias
+    if b is not None and bool(b.detach().abs().max() > 0):
+        raise LLMError(f"classification head: {LLAMA_ARCHS[fmt].replace('ForCausalLM', 'ForSequenceClassification')} "
+                       "has no bias on its score layer and RMSNorm has no shift to fold the head's bias into, so the "
+                       "export would change the scores; use the run with llm_e2e.finetune.classify instead")
+    hf = ours_to_llama(sd, m, fmt)
+    hf.pop(LLAMA_HEAD[0], None)                             # the LM head is not part of a classifier
+    hf["score.weight"] = model.head.weight.detach().cpu()
+    return hf
+
+
 # %% ../nbs/04_load_openai_gpt2.ipynb #f6340429
 _HF_BLOCK_LINEARS = {"att.out_proj": "attn.c_proj", "ff.layers.0": "mlp.c_fc", "ff.layers.2": "mlp.c_proj"}
 _QKV = ("att.W_query", "att.W_key", "att.W_value")   # their adapters stack on the fused c_attn, in this order
 
+_LLAMA_LINEARS = {"att.W_query": "self_attn.q_proj", "att.W_key": "self_attn.k_proj", "att.W_value": "self_attn.v_proj",
+                  "att.out_proj": "self_attn.o_proj", "ff.gate": "mlp.gate_proj", "ff.up": "mlp.up_proj",
+                  "ff.down": "mlp.down_proj"}
+
 def hf_lora_target(name: str, # our name of a LoRA layer in the trunk, e.g. 'trf_blocks.3.att.W_key'
+                   fmt: str = "gpt2", # the export format (`hf_format`): 'gpt2', 'llama' or 'qwen3'
                    ) -> tuple:
-    "(Hugging Face GPT-2 module, q/k/v slot in c_attn or None) of one of our LoRA layers."
+    "(Hugging Face module, q/k/v slot in GPT-2's fused c_attn or None) of one of our LoRA layers."
     m = re.match(r"^trf_blocks\.(\d+)\.(.+)$", name)
+    if fmt != "gpt2":   # Llama / Qwen3 keep q, k, v apart: one PEFT layer per adapter, same names
+        if m and m[2] in _LLAMA_LINEARS: return f"model.layers.{m[1]}.{_LLAMA_LINEARS[m[2]]}", None
+        raise LLMError(f"LoRA adapter on '{name}': only the block layers ({', '.join(_LLAMA_LINEARS)}) have a PEFT "
+                       "counterpart; export the merged model (without --adapter)")
     if m and m[2] in _QKV: return f"transformer.h.{m[1]}.attn.c_attn", _QKV.index(m[2])
     if m and m[2] in _HF_BLOCK_LINEARS: return f"transformer.h.{m[1]}.{_HF_BLOCK_LINEARS[m[2]]}", None
     raise LLMError(f"LoRA adapter on '{name}': only the block layers ({', '.join(_QKV + tuple(_HF_BLOCK_LINEARS))}) "
@@ -587,23 +809,26 @@ def _peft_pair(mods: list) -> tuple:
     return A, B, A.shape[0], s * A.shape[0]          # alpha / r = s, as each adapter had
 
 def lora_to_peft(model: torch.nn.Module, # GPTModel or GPTClassifier with LoRALinear layers (not merged)
+                 fmt: str = "gpt2", # the export format (`hf_format`): 'gpt2', 'llama' or 'qwen3'
                  ) -> dict:
-    "HF module name -> (A (r, in), B (out, r), r, alpha): our adapters as PEFT LoRA layers on HF GPT-2's modules."
+    "HF module name -> (A (r, in), B (out, r), r, alpha): our adapters as PEFT LoRA layers on HF's modules."
     from llm_e2e.finetune import LoRALinear
     groups = {}
     for name, mod in getattr(model, "trunk", model).named_modules():
         if isinstance(mod, LoRALinear):
-            hf_name, slot = hf_lora_target(name)
+            hf_name, slot = hf_lora_target(name, fmt)
             groups.setdefault(hf_name, []).append((slot, mod))
     return {k: _peft_pair(sorted(v, key=lambda t: -1 if t[0] is None else t[0])) for k, v in groups.items()}
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #b6b89f28
+_BLOCK_PREFIX = r"^(transformer\.h|model\.layers)\.\d+\."   # GPT-2's, Llama's block names
+
 def _peft_targets(layers: dict, n_layers: int, r: int, alpha: float) -> tuple:
     "(target_modules, rank_pattern, alpha_pattern): short names ('attn.c_attn') when every block has the same "
     "adapters, else full module names."
-    short = {re.sub(r"^transformer\.h\.\d+\.", "", k): (v[2], v[3]) for k, v in layers.items()}
+    short = {re.sub(_BLOCK_PREFIX, "", k): (v[2], v[3]) for k, v in layers.items()}
     uniform = len(layers) == n_layers * len(short) and all(
-        (v[2], v[3]) == short[re.sub(r"^transformer\.h\.\d+\.", "", k)] for k, v in layers.items())
+        (v[2], v[3]) == short[re.sub(_BLOCK_PREFIX, "", k)] for k, v in layers.items())
     named = short if uniform else {k: (v[2], v[3]) for k, v in layers.items()}
     ranks = {n: ra[0] for n, ra in named.items() if ra[0] != r}        # e.g. {'attn.c_attn': 3 * r}
     alphas = {n: ra[1] for n, ra in named.items() if ra[1] != alpha}
@@ -615,15 +840,15 @@ def peft_adapter_config(layers: dict, # `lora_to_peft` output
                         classifier: bool, # SEQ_CLS with score and ln_f saved whole, else CAUSAL_LM
                         ) -> dict:
     "The `adapter_config.json` of a PEFT LoRA adapter for these layers."
-    fc = cfg.finetune
+    fc, gpt2 = cfg.finetune, hf_format(cfg.model) == "gpt2"
     targets, ranks, alphas = _peft_targets(layers, cfg.model.n_layers, fc.lora_rank, fc.lora_alpha)
     return {"peft_type": "LORA", "task_type": "SEQ_CLS" if classifier else "CAUSAL_LM",
             "base_model_name_or_path": str(Path(base_dir).resolve()), "revision": None, "inference_mode": True,
             "r": fc.lora_rank, "lora_alpha": fc.lora_alpha, "lora_dropout": fc.lora_dropout,
             "target_modules": targets, "rank_pattern": ranks, "alpha_pattern": alphas,
-            "fan_in_fan_out": True,                    # GPT-2's Conv1D layers store (in, out)
+            "fan_in_fan_out": gpt2,                    # GPT-2's Conv1D layers store (in, out); Llama's Linear not
             "bias": "none", "use_rslora": False, "use_dora": False, "init_lora_weights": True,
-            "modules_to_save": ["score", "transformer.ln_f"] if classifier else None}
+            "modules_to_save": (["score", "transformer.ln_f"] if gpt2 else ["score"]) if classifier else None}
 
 def _base_model(model: torch.nn.Module, cfg) -> torch.nn.Module:
     "A copy of `model` without its adapters (the weights they sit on); a classifier keeps its head merged."
@@ -639,8 +864,8 @@ def save_peft_adapter(model: torch.nn.Module, # GPTModel or GPTClassifier with L
                       cfg, # the run's FinetuneRunConfig
                       ) -> Path:
     "Write a PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors) and its base model (folder/base)."
-    folder = Path(folder)
-    layers = lora_to_peft(model)
+    folder, fmt = Path(folder), hf_format(cfg.model)
+    layers = lora_to_peft(model, fmt)
     if not layers: raise LLMError("the model has no LoRA adapters (finetune.trainable=lora); export it whole instead")
     base, classifier = _base_model(model, cfg), not isinstance(model, GPTModel)
     if classifier: save_hf_classifier(base, folder / "base", cfg)
@@ -650,7 +875,8 @@ def save_peft_adapter(model: torch.nn.Module, # GPTModel or GPTClassifier with L
         t[f"base_model.model.{name}.lora_A.weight"], t[f"base_model.model.{name}.lora_B.weight"] = A, B
     if classifier:   # the head and ln_f (with the folded bias) travel whole: the adapter works on any copy of the trunk
         hf = hf_classifier_state(base, cfg.model)
-        for k in ("score.weight", "transformer.ln_f.weight", "transformer.ln_f.bias"):
+        whole = ("score.weight", "transformer.ln_f.weight", "transformer.ln_f.bias")[:1 if fmt != "gpt2" else 3]
+        for k in whole:
             t[f"base_model.model.{k}"] = hf[k]
     t = {k: v.detach().cpu().contiguous().clone() for k, v in t.items()}
     save_file(t, str(folder / "adapter_model.safetensors"), metadata={"format": "pt"})
@@ -742,20 +968,21 @@ def _int8_linear(lin: torch.nn.Linear, kernel: str) -> torch.nn.Module:
 def quantize_int8(model: GPTModel, # a float GPTModel (changed in place)
                   kernel: str = "auto", # 'auto', 'weight-only' (aten._weight_int8pack_mm) or 'dynamic' (fbgemm)
                   ) -> GPTModel:
-    "Int8 weights for every Linear of `model` (attention, MLP, output head), for inference; a head tied to the token "
-    "embedding gets int8 rows of its own and the embedding lookup reads them. Returns the model, in eval mode."
+    "Int8 weights for every Linear of `model` (attention, MLP of either kind, output head), for inference; a head tied "
+    "to the token embedding gets int8 rows of its own and the embedding lookup reads them. Returns the model, in eval "
+    "mode. Norms (LayerNorm, RMSNorm, q/k norms) and rotary tables stay float."
     if not isinstance(model, GPTModel): raise LLMError(f"quantize_int8 takes a GPTModel, got {type(model).__name__}")
     if not isinstance(model.out_head, torch.nn.Linear): raise LLMError("the model is already quantized")
     kernel = int8_kernel(kernel, model.tok_emb.weight.device)
     model.eval().requires_grad_(False)
-    tied = model.out_head.weight is model.tok_emb.weight
-    for blk in model.trf_blocks:
-        for parent in (blk.att, blk.ff.layers):
-            for name, child in list(parent.named_children()):
-                if isinstance(child, torch.nn.Linear): setattr(parent, name, _int8_linear(child, kernel))
+    tied, dtype = model.out_head.weight is model.tok_emb.weight, model.tok_emb.weight.dtype
+    for blk in model.trf_blocks:   # q, k, v (any kv_heads), out_proj; ff.layers.0/2 (gelu) or ff.gate/up/down (swiglu)
+        linears = [(parent, name, child) for parent in blk.modules() for name, child in parent.named_children()
+                   if isinstance(child, torch.nn.Linear)]
+        for parent, name, child in linears: setattr(parent, name, _int8_linear(child, kernel))
     q, scale = int8_per_row(model.out_head.weight)
     model.out_head = _dynamic_linear(q, scale, None) if kernel == "dynamic" else Int8Linear(q, scale)
-    if tied: model.tok_emb = Int8Embedding(q, scale, model.pos_emb.weight.dtype)   # the head's int8 rows
+    if tied: model.tok_emb = Int8Embedding(q, scale, dtype)   # the head's int8 rows
     model.quantized = f"int8 ({kernel})"
     return model
 
@@ -944,11 +1171,10 @@ def export_hf(run_dir: Union[str, Path], # run directory or checkpoint file (any
               adapter: bool = False, # LoRA runs: a PEFT adapter + its base model (out_dir/base) instead of merged
               ) -> Path:
     "Write a run for Hugging Face: `GPT2LMHeadModel` (pre-training, instruction runs), `GPT2ForSequenceClassification` "
-    "(classification runs), LoRA merged; or a PEFT LoRA adapter; tokenizer files with each. Returns `out_dir`."
+    "(classification runs), LoRA merged; or a PEFT LoRA adapter; tokenizer files with each. Runs with rope + rmsnorm + "
+    "swiglu go out as `LlamaForCausalLM` (`Qwen3ForCausalLM` with qk_norm); see `hf_format`. Returns `out_dir`."
     model, cfg = load_any_model(run_dir, merge=not adapter)
-    if cfg.model.attention != "full":
-        raise LLMError(f"{run_dir}: model.attention={cfg.model.attention}; Hugging Face's GPT-2 formats have full "
-                       "causal attention only, so the export would drop the pattern; export runs with attention=full")
+    hf_format(cfg.model, str(run_dir))   # an architecture no format holds: one line, before anything is written
     if adapter:
         if not _has_lora(model):
             how = (f"finetune.trainable={cfg.finetune.trainable}" if hasattr(cfg, "finetune")

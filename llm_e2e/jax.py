@@ -12,15 +12,15 @@ from typing import Any, Optional
 import numpy as np
 
 # %% auto #0
-__all__ = ['TPU_V6E', 'JaxMissingError', 'MultiHeadAttention', 'FeedForward', 'TransformerBlock', 'GPT', 'forward',
-           'param_name_map', 'abstract_model', 'flat_params', 'merge_params', 'torch_to_jax', 'jax_to_torch',
-           'graphdef_of', 'init_cache', 'pick_tokens', 'generate', 'generate_text', 'make_mesh', 'param_spec',
-           'tree_shardings', 'batch_sharding', 'sharding_table', 'make_optimizer', 'cross_entropy', 'compute_dtype',
-           'make_train_step', 'train_step_fn', 'eval_loss', 'jax_checkpoints', 'latest_jax_checkpoint',
-           'save_jax_checkpoint', 'load_jax_checkpoint', 'init_params', 'abstract_state', 'JaxRun', 'setup_jax_run',
-           'jax_train_step', 'jax_log_step', 'jax_evaluate', 'jax_sample', 'jax_eval_and_sample', 'jax_checkpoint',
-           'train_jax', 'is_jax_run', 'params_from_jax_run', 'torch_model_from_jax_run', 'tpu_memory_per_chip',
-           'tpu_plan', 'tpu_available', 'tpu_cell_can_run']
+__all__ = ['TPU_V6E', 'JaxMissingError', 'jax_unsupported', 'check_jax_config', 'MultiHeadAttention', 'FeedForward',
+           'TransformerBlock', 'GPT', 'forward', 'param_name_map', 'abstract_model', 'flat_params', 'merge_params',
+           'torch_to_jax', 'jax_to_torch', 'graphdef_of', 'init_cache', 'pick_tokens', 'generate', 'generate_text',
+           'make_mesh', 'param_spec', 'tree_shardings', 'batch_sharding', 'sharding_table', 'make_optimizer',
+           'cross_entropy', 'compute_dtype', 'make_train_step', 'train_step_fn', 'eval_loss', 'jax_checkpoints',
+           'latest_jax_checkpoint', 'save_jax_checkpoint', 'load_jax_checkpoint', 'init_params', 'abstract_state',
+           'JaxRun', 'setup_jax_run', 'jax_train_step', 'jax_log_step', 'jax_evaluate', 'jax_sample',
+           'jax_eval_and_sample', 'jax_checkpoint', 'train_jax', 'is_jax_run', 'params_from_jax_run',
+           'torch_model_from_jax_run', 'tpu_memory_per_chip', 'tpu_plan', 'tpu_available', 'tpu_cell_can_run']
 
 # %% ../nbs/08_jax.ipynb #af948d29
 from .config import GPT2Config, LLMError, ModelConfig, parse_mesh
@@ -65,6 +65,25 @@ def _init_signature(cls):
     sig = inspect.signature(cls.__init__)
     cls.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
     return cls
+
+# %% ../nbs/08_jax.ipynb #59c44c8e
+def jax_unsupported(cfg, # a GPT2Config or ModelConfig
+                    ) -> list:
+    "The settings of `cfg` the JAX backend cannot build, as 'section.key=value' strings (empty: fine)."
+    m = _mcfg(cfg)
+    bad = list(m.modern_switches()) if hasattr(m, "modern_switches") else []
+    opt = getattr(getattr(cfg, "training", None), "optimizer", "adamw")
+    if opt != "adamw": bad.append(f"training.optimizer={opt}")
+    return bad
+
+def check_jax_config(cfg, # a GPT2Config or ModelConfig
+                     ):
+    "Raise one LLMError naming every setting of `jax_unsupported(cfg)`; nothing when there is none."
+    bad = jax_unsupported(cfg)
+    if bad:
+        raise LLMError(f"system.backend=jax builds GPT-2 with AdamW only; this config sets {', '.join(bad)}: "
+                       f"drop them or use the PyTorch backend")
+
 
 # %% ../nbs/08_jax.ipynb #e7fe3874
 @_init_signature
@@ -135,6 +154,7 @@ class GPT(nnx.Module):
     def __init__(self, cfg, # a GPT2Config or ModelConfig
                  rngs: Optional[nnx.Rngs] = None): # initialisation randomness (None = nnx.Rngs(0))
         m = _mcfg(cfg)
+        check_jax_config(m)
         if getattr(m, "attention", "full") != "full":
             raise LLMError(f"model.attention is {m.attention!r}, but the JAX GPT has full causal attention only; "
                            f"use model.attention=full with system.backend=jax")
@@ -219,6 +239,7 @@ def torch_to_jax(model_or_sd, # a GPTModel or its state_dict (wrapper prefixes a
     from llm_e2e.gpt2_weights import strip_wrapper_prefixes
     if cfg is None and not hasattr(model_or_sd, "cfg"):
         raise LLMError("torch_to_jax needs cfg when given a state_dict (the GPTModel's own config is not there)")
+    check_jax_config(cfg if cfg is not None else model_or_sd.cfg)
     m = _mcfg(cfg if cfg is not None else model_or_sd.cfg)
     sd = model_or_sd.state_dict() if hasattr(model_or_sd, "state_dict") else model_or_sd
     sd = strip_wrapper_prefixes(dict(sd))
@@ -774,6 +795,7 @@ def train_jax(cfg, # the run config (system.backend: jax)
     "run directory. Returns a `llm_e2e.training.TrainResult` (its `model` is the NNX GPT)."
     from llm_e2e.training import _StopFlag
     cfg.validate()
+    check_jax_config(cfg)
     t = cfg.training
     run = setup_jax_run(cfg, resume, run_dir)
     run.start_step, run.t_last = run.step, time.perf_counter()

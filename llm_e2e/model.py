@@ -8,7 +8,8 @@ import codecs, functools, math
 from typing import Optional
 
 # %% auto #0
-__all__ = ['GELU', 'LayerNorm', 'FeedForward', 'KVCache', 'causal_mask', 'sparse_mask', 'flex_block_mask', 'MultiHeadAttention',
+__all__ = ['GELU', 'LayerNorm', 'RMSNorm', 'FeedForward', 'SwiGLU', 'KVCache', 'causal_mask', 'sparse_mask', 'flex_block_mask',
+           'rope_angles', 'rotate_half', 'apply_rope', 'repeat_kv', 'MultiHeadAttention', 'make_norm', 'make_mlp',
            'TransformerBlock', 'ContextLengthError', 'GPTModel', 'sample_logits', 'generate_text', 'decode_stream',
            'stream_text']
 
@@ -31,22 +32,55 @@ class LayerNorm(nn.Module):
     "Layer normalisation over the last dimension with learned `scale` and `shift` (computed by `F.layer_norm`)."
     def __init__(self,
                  emb_dim: int, # size of the last dimension
-                 eps: float = 1e-5): # added to the variance
+                 eps: float = 1e-5, # added to the variance
+                 bias: bool = True): # learned `shift`; False = none (model.bias=False)
         super().__init__()
         self.eps = eps
         self.scale = nn.Parameter(torch.ones(emb_dim))
-        self.shift = nn.Parameter(torch.zeros(emb_dim))
+        self.shift = nn.Parameter(torch.zeros(emb_dim)) if bias else None
 
     def forward(self, x): return F.layer_norm(x, self.scale.shape, self.scale, self.shift, self.eps)
 
+# %% ../nbs/02_model.ipynb #179d0546
+class RMSNorm(nn.Module):
+    "Root-mean-square normalisation over the last dimension with a learned `scale` (no mean, no shift)."
+    def __init__(self,
+                 dim: int, # size of the last dimension
+                 eps: float = 1e-5): # added to the mean square
+        super().__init__()
+        self.eps = eps
+        self.scale = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x):
+        "scale * x / sqrt(mean(x^2) + eps), normalised in float32 and cast back first (as HF's LlamaRMSNorm)."
+        return self.scale * F.rms_norm(x.float(), self.scale.shape, eps=self.eps).to(x.dtype)
+
 # %% ../nbs/02_model.ipynb #ebf8baef
 class FeedForward(nn.Module):
-    "Position-wise MLP: Linear(d, 4d) -> GELU -> Linear(4d, d)."
-    def __init__(self, emb_dim: int): # width of the residual stream
+    "Position-wise MLP: Linear(d, h) -> GELU -> Linear(h, d), h = 4d unless `hidden_dim` says otherwise."
+    def __init__(self,
+                 emb_dim: int, # width of the residual stream
+                 hidden_dim: Optional[int] = None, # inner width h (`ModelConfig.hidden_dim`); None = 4 * emb_dim
+                 bias: bool = True): # biases on both linear layers
         super().__init__()
-        self.layers = nn.Sequential(nn.Linear(emb_dim, 4 * emb_dim), GELU(), nn.Linear(4 * emb_dim, emb_dim))
+        h = hidden_dim or 4 * emb_dim
+        self.layers = nn.Sequential(nn.Linear(emb_dim, h, bias=bias), GELU(), nn.Linear(h, emb_dim, bias=bias))
 
     def forward(self, x): return self.layers(x)
+
+# %% ../nbs/02_model.ipynb #13ef77fb
+class SwiGLU(nn.Module):
+    "SiLU-gated MLP (PaLM, LLaMA): down(silu(gate(x)) * up(x)), `hidden_dim` wide."
+    def __init__(self,
+                 emb_dim: int, # width of the residual stream
+                 hidden_dim: int, # inner width (`ModelConfig.hidden_dim`)
+                 bias: bool = True): # biases on gate, up and down
+        super().__init__()
+        self.gate = nn.Linear(emb_dim, hidden_dim, bias=bias)
+        self.up = nn.Linear(emb_dim, hidden_dim, bias=bias)
+        self.down = nn.Linear(hidden_dim, emb_dim, bias=bias)
+
+    def forward(self, x): return self.down(F.silu(self.gate(x)) * self.up(x))
 
 # %% ../nbs/02_model.ipynb #cdc9a47d
 class KVCache:
@@ -139,6 +173,28 @@ def flex_block_mask(key: tuple, # the pattern: `_pattern_key(cfg.model)`
     "The FlexAttention `BlockMask` of a pattern for T tokens; built once per (pattern, T, device), then cached."
     return create_block_mask(lambda b, h, q, k: _visible(q, k, key), None, None, T, T, device=device)
 
+# %% ../nbs/02_model.ipynb #17075ae3
+def rope_angles(pos, # (T,) or (B, T) integer positions
+                head_dim: int, # head size (even)
+                theta: float = 10000.0): # base of the frequencies (`model.rope_theta`)
+    "cos, sin (..., T, head_dim) of the angles pos * theta^(-2i/head_dim), each half repeated (HF Llama); float32."
+    inv_freq = 1.0 / theta ** (torch.arange(0, head_dim, 2, device=pos.device).float() / head_dim)  # (head_dim/2,)
+    ang = pos.float()[..., None] * inv_freq                                  # (..., T, head_dim/2)
+    ang = torch.cat([ang, ang], dim=-1)                                      # (..., T, head_dim)
+    return ang.cos(), ang.sin()
+
+def rotate_half(x):
+    "(-x2, x1) for the halves x1, x2 of the last dimension: dimension i pairs with i + head_dim/2."
+    x1, x2 = x.chunk(2, dim=-1)
+    return torch.cat([-x2, x1], dim=-1)
+
+def apply_rope(x, # (B, H, T, head_dim) queries or keys
+               cos, # (T, head_dim) or (B, T, head_dim) from `rope_angles`
+               sin): # as cos
+    "x rotated by the angles of its positions: x cos + rotate_half(x) sin (in x's dtype, as HF Llama)."
+    if cos.dim() == 3: cos, sin = cos[:, None], sin[:, None]                # (B, 1, T, head_dim): every head
+    return x * cos.to(x.dtype) + rotate_half(x) * sin.to(x.dtype)
+
 # %% ../nbs/02_model.ipynb #8eaade1e
 @functools.lru_cache(maxsize=None)
 def _compiled_flex_attention():
@@ -146,82 +202,130 @@ def _compiled_flex_attention():
     return torch.compile(flex_attention, dynamic=False)
 
 def _flex_attention(q, k, v, block_mask):
-    "FlexAttention over a `BlockMask`: the compiled kernel on CUDA, the eager reference elsewhere."
+    "FlexAttention over a `BlockMask` (keys/values may have fewer heads: GQA); compiled on CUDA, eager elsewhere."
     fn = _compiled_flex_attention() if q.is_cuda else flex_attention
-    return fn(q, k, v, block_mask=block_mask)
+    return fn(q, k, v, block_mask=block_mask, enable_gqa=k.shape[1] != q.shape[1])
+
+def repeat_kv(x, groups: int):
+    "Key/value heads (B, kv_heads, T, hd) -> (B, kv_heads * groups, T, hd): head j serves query heads j*g..(j+1)*g-1."
+    return x if groups == 1 else x.repeat_interleave(groups, dim=1)
 
 class MultiHeadAttention(nn.Module):
-    "Causal multi-head self-attention with separate query/key/value projections."
+    "Causal multi-head self-attention with separate query/key/value projections (optionally GQA, qk-norm, rope)."
     def __init__(self,
                  d_in: int, # input width
                  d_out: int, # output width (split over the heads)
                  context_length: int, # longest sequence (kept for reference; masks are built per call)
                  dropout: float, # dropout on the attention weights
-                 num_heads: int, # attention heads
+                 num_heads: int, # attention (query) heads
                  qkv_bias: bool = False, # bias on W_query / W_key / W_value
-                 attn_impl: str = "sdpa"): # 'sdpa' (F.scaled_dot_product_attention) or 'manual' (explicit softmax)
+                 attn_impl: str = "sdpa", # 'sdpa' (F.scaled_dot_product_attention) or 'manual' (explicit softmax)
+                 num_kv_heads: Optional[int] = None, # key/value heads (grouped-query attention); None = num_heads
+                 qk_norm: bool = False, # RMSNorm over head_dim of each head's queries and keys (q_norm, k_norm)
+                 bias: bool = True): # bias on out_proj
         super().__init__()
+        kv = num_kv_heads or num_heads
         if d_out % num_heads:
             raise ValueError(f"d_out ({d_out}) must be divisible by num_heads ({num_heads})")
+        if num_heads % kv: raise ValueError(f"num_heads ({num_heads}) must be divisible by num_kv_heads ({kv})")
         if attn_impl not in ("sdpa", "manual"):
             raise ValueError(f"attn_impl must be 'sdpa' or 'manual', got {attn_impl!r}")
-        self.d_out, self.num_heads, self.head_dim = d_out, num_heads, d_out // num_heads
+        self.d_out, self.num_heads, self.num_kv_heads, self.head_dim = d_out, num_heads, kv, d_out // num_heads
         self.context_length, self.attn_impl, self.dropout_p = context_length, attn_impl, dropout
         self.W_query = nn.Linear(d_in, d_out, bias=qkv_bias)
-        self.W_key = nn.Linear(d_in, d_out, bias=qkv_bias)
-        self.W_value = nn.Linear(d_in, d_out, bias=qkv_bias)
-        self.out_proj = nn.Linear(d_out, d_out)
+        self.W_key = nn.Linear(d_in, kv * self.head_dim, bias=qkv_bias)
+        self.W_value = nn.Linear(d_in, kv * self.head_dim, bias=qkv_bias)
+        self.out_proj = nn.Linear(d_out, d_out, bias=bias)
+        self.q_norm = RMSNorm(self.head_dim) if qk_norm else None
+        self.k_norm = RMSNorm(self.head_dim) if qk_norm else None
         self.dropout = nn.Dropout(dropout)
+
+    def qkv(self,
+            x, # (B, T, d_in)
+            rope=None): # (cos, sin) from `rope_angles` for these T positions; None = no rotary embedding
+        "Queries (B, n_heads, T, head_dim), keys and values (B, kv_heads, T, head_dim): projected, qk-norm, rope."
+        B, T, _ = x.shape
+        hd, kv = self.head_dim, self.num_kv_heads
+        q = self.W_query(x).view(B, T, self.num_heads, hd).transpose(1, 2)  # (B, n_heads, T, head_dim)
+        k = self.W_key(x).view(B, T, kv, hd).transpose(1, 2)                # (B, kv_heads, T, head_dim)
+        v = self.W_value(x).view(B, T, kv, hd).transpose(1, 2)              # (B, kv_heads, T, head_dim)
+        if self.q_norm is not None: q, k = self.q_norm(q), self.k_norm(k)  # per head, before rope (Qwen3)
+        if rope is not None: q, k = apply_rope(q, *rope), apply_rope(k, *rope)
+        return q, k, v
 
     def forward(self,
                 x, # (B, T, d_in)
                 mask=None, # bool (T_q, T_k) / (B, 1, T_q, T_k), True = may attend, or a BlockMask; None: is_causal
                 is_causal: bool = True, # with mask=None: causal, or attend to all keys (False: one new token + cache)
-                cache: Optional[KVCache] = None, # KV cache to append to and attend over
+                cache: Optional[KVCache] = None, # KV cache to append to and attend over (holds kv_heads heads)
                 need_weights: bool = False, # also return the weights (B, H, T_q, T_k) (forces the manual path)
-                impl: Optional[str] = None): # override attn_impl for this call
+                impl: Optional[str] = None, # override attn_impl for this call
+                rope=None): # (cos, sin) of the T positions (`rope_angles`); None = no rotary embedding
         "The output (B, T, d_out); with `need_weights`, also the attention weights (B, n_heads, T_q, T_k)."
         B, T, _ = x.shape
-        H, hd = self.num_heads, self.head_dim
-        q = self.W_query(x).view(B, T, H, hd).transpose(1, 2)  # (B, n_heads, T, head_dim)
-        k = self.W_key(x).view(B, T, H, hd).transpose(1, 2)    # (B, n_heads, T, head_dim)
-        v = self.W_value(x).view(B, T, H, hd).transpose(1, 2)  # (B, n_heads, T, head_dim)
-        if cache is not None: k, v = cache.update(k, v)        # (B, n_heads, T_k, head_dim)
+        q, k, v = self.qkv(x, rope)
+        if cache is not None: k, v = cache.update(k, v)                 # (B, kv_heads, T_k, head_dim)
         impl = "manual" if need_weights else (impl or self.attn_impl)
         w = None
         if isinstance(mask, BlockMask) and not need_weights:
-            y = _flex_attention(q, k, v, mask)                                # (B, n_heads, T_q, head_dim)
+            y = _flex_attention(q, k, v, mask)                          # (B, n_heads, T_q, head_dim)
         elif impl == "sdpa":
-            p_drop = self.dropout_p if self.training else 0.0
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p_drop,
-                                               is_causal=is_causal and mask is None)  # (B, n_heads, T_q, head_dim)
+            y = self._sdpa(q, k, v, mask, is_causal)                    # (B, n_heads, T_q, head_dim)
         else:
-            att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(hd))  # (B, n_heads, T_q, T_k)
-            if mask is None and is_causal:
-                mask = causal_mask(q.shape[2], k.shape[2], device=x.device)
-            if mask is not None:
-                att = att.masked_fill(~mask, float("-inf"))
-            w = torch.softmax(att.float(), dim=-1).to(q.dtype)
-            y = self.dropout(w) @ v                                   # (B, n_heads, T_q, head_dim)
-        y = y.transpose(1, 2).contiguous().view(B, T, self.d_out)     # (B, T, d_out)
+            y, w = self._manual(q, k, v, mask, is_causal)               # (B, n_heads, T_q, head_dim)
+        y = y.transpose(1, 2).contiguous().view(B, T, self.d_out)       # (B, T, d_out)
         y = self.out_proj(y)
         return (y, w) if need_weights else y
 
+    def _sdpa(self, q, k, v, mask, is_causal):
+        "F.scaled_dot_product_attention; GQA natively on the causal path, keys/values repeated under a mask."
+        groups = self.num_heads // self.num_kv_heads
+        if mask is not None: k, v = repeat_kv(k, groups), repeat_kv(v, groups)   # (B, n_heads, T_k, head_dim)
+        p_drop = self.dropout_p if self.training else 0.0
+        causal = is_causal and mask is None
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p_drop, is_causal=causal,
+                                              enable_gqa=k.shape[1] != q.shape[1])
+
+    def _manual(self, q, k, v, mask, is_causal):
+        "Explicit softmax(q k^T / sqrt(hd)) v: the output and the weights (B, n_heads, T_q, T_k)."
+        groups = self.num_heads // self.num_kv_heads
+        k, v = repeat_kv(k, groups), repeat_kv(v, groups)                # (B, n_heads, T_k, head_dim)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(self.head_dim))  # (B, n_heads, T_q, T_k)
+        if mask is None and is_causal:
+            mask = causal_mask(q.shape[2], k.shape[2], device=q.device)
+        if mask is not None:
+            att = att.masked_fill(~mask, float("-inf"))
+        w = torch.softmax(att.float(), dim=-1).to(q.dtype)
+        return self.dropout(w) @ v, w
+
 # %% ../nbs/02_model.ipynb #8caeeb4a
+def make_norm(m, # a ModelConfig: model.norm and model.bias
+              dim: Optional[int] = None): # normalised width; None = emb_dim
+    "The norm `model.norm` asks for: `LayerNorm` (with `shift` when model.bias) or `RMSNorm`."
+    d = dim or m.emb_dim
+    return RMSNorm(d) if m.norm == "rmsnorm" else LayerNorm(d, bias=m.bias)
+
+def make_mlp(m): # a ModelConfig: model.mlp, hidden_dim and bias
+    "The MLP `model.mlp` asks for: GELU `FeedForward` or `SwiGLU`, `hidden_dim` wide."
+    if m.mlp == "swiglu": return SwiGLU(m.emb_dim, m.hidden_dim, bias=m.bias)
+    return FeedForward(m.emb_dim, m.hidden_dim, bias=m.bias)
+
 class TransformerBlock(nn.Module):
     "Pre-norm transformer block: attention and feed-forward branches, each with residual dropout."
     def __init__(self, cfg): # a ModelConfig (or GPT2Config)
         super().__init__()
         m = _model_cfg(cfg)
         self.att = MultiHeadAttention(m.emb_dim, m.emb_dim, m.context_length, m.drop_rate, m.n_heads,
-                                      qkv_bias=m.qkv_bias, attn_impl=m.attn_impl)
-        self.ff = FeedForward(m.emb_dim)
-        self.norm1, self.norm2 = LayerNorm(m.emb_dim), LayerNorm(m.emb_dim)
+                                      qkv_bias=m.has_qkv_bias, attn_impl=m.attn_impl, num_kv_heads=m.kv_heads,
+                                      qk_norm=m.qk_norm, bias=m.bias)
+        self.ff = make_mlp(m)
+        self.norm1, self.norm2 = make_norm(m), make_norm(m)
         self.drop_shortcut = nn.Dropout(m.drop_rate)
 
-    def forward(self, x, mask=None, is_causal=True, cache=None, need_weights=False, impl=None):
+    def forward(self, x, mask=None, is_causal=True, cache=None, need_weights=False, impl=None, rope=None):
         "Arguments as `MultiHeadAttention.forward`; returns x (and the attention weights with need_weights)."
-        a = self.att(self.norm1(x), mask=mask, is_causal=is_causal, cache=cache, need_weights=need_weights, impl=impl)
+        a = self.att(self.norm1(x), mask=mask, is_causal=is_causal, cache=cache, need_weights=need_weights, impl=impl,
+                     rope=rope)
         a, w = a if need_weights else (a, None)
         x = x + self.drop_shortcut(a)
         x = x + self.drop_shortcut(self.ff(self.norm2(x)))
@@ -236,33 +340,33 @@ class ContextLengthError(LLMError, ValueError):
     "A sequence longer than the model's context length."
 
 class GPTModel(nn.Module):
-    "GPT-2: embeddings, `n_layers` pre-norm transformer blocks, final norm, head tied to the token embedding."
+    "GPT-2 (and its modern variants): embeddings, `n_layers` pre-norm blocks, final norm, head (tied by default)."
     def __init__(self, cfg): # a GPT2Config or a ModelConfig
         super().__init__()
         m = self.cfg = _model_cfg(cfg)
         self.vocab_size, self.context_length = m.vocab_size, m.context_length
         self.tok_emb = nn.Embedding(m.padded_vocab_size, m.emb_dim)
-        self.pos_emb = nn.Embedding(m.context_length, m.emb_dim)
+        self.pos_emb = nn.Embedding(m.context_length, m.emb_dim) if m.position == "learned" else None   # rope: none
         self.drop_emb = nn.Dropout(m.drop_rate)
         self.trf_blocks = nn.ModuleList([TransformerBlock(m) for _ in range(m.n_layers)])
-        self.final_norm = LayerNorm(m.emb_dim)
+        self.final_norm = make_norm(m)
         self.out_head = nn.Linear(m.emb_dim, m.padded_vocab_size, bias=False)
         if m.tie_embeddings: self.out_head.weight = self.tok_emb.weight
         self.reset_parameters()
 
     def reset_parameters(self):
-        "GPT-2 initialisation: N(0, 0.02), residual projections N(0, 0.02/sqrt(2 n_layers)), zero biases, LN 1/0."
+        "GPT-2 initialisation: N(0, 0.02), residual projections N(0, 0.02/sqrt(2 n_layers)), zero biases, norms 1/0."
         std, res_std = 0.02, 0.02 / math.sqrt(2 * self.cfg.n_layers)
         for name, mod in self.named_modules():
             if isinstance(mod, nn.Linear):
-                resid = name.endswith("att.out_proj") or name.endswith("ff.layers.2")
+                resid = name.endswith(("att.out_proj", "ff.layers.2", "ff.down"))   # they write into the residual
                 if name == "out_head" and self.cfg.tie_embeddings: continue   # same tensor as tok_emb
                 nn.init.normal_(mod.weight, 0.0, res_std if resid else std)
                 if mod.bias is not None: nn.init.zeros_(mod.bias)
             elif isinstance(mod, nn.Embedding): nn.init.normal_(mod.weight, 0.0, std)
-            elif isinstance(mod, LayerNorm):
+            elif isinstance(mod, (LayerNorm, RMSNorm)):
                 nn.init.ones_(mod.scale)
-                nn.init.zeros_(mod.shift)
+                if getattr(mod, "shift", None) is not None: nn.init.zeros_(mod.shift)
 
     def _check_len(self, T):
         if T > self.context_length:
@@ -275,6 +379,14 @@ class GPTModel(nn.Module):
         if key_mask is None and self.cfg.attention == "full": return None
         if key_mask is None and flex: return flex_block_mask(_pattern_key(self.cfg), T, str(device))
         return _with_key_mask(sparse_mask(self.cfg, T, T, device=device), key_mask)
+
+    def embed(self,
+              idx, # (B, T) token ids
+              pos): # (T,) or (B, T) their positions
+        "The blocks' input (B, T, d) after dropout, and the rotary (cos, sin) of `pos` for them (None without rope)."
+        x = self.tok_emb(idx)                                                       # (B, T, d)
+        if self.pos_emb is not None: return self.drop_emb(x + self.pos_emb(pos)), None
+        return self.drop_emb(x), rope_angles(pos, self.cfg.head_dim, self.cfg.rope_theta)
 
     def _trunk(self, idx, attention_mask=None, need_weights=False, impl=None):
         "Final-norm hidden states (B, T, d) (and per-layer attention weights) for a full sequence, no cache."
@@ -292,14 +404,14 @@ class GPTModel(nn.Module):
         flex = idx.is_cuda and not need_weights and (impl or self.cfg.attn_impl) == "sdpa" and not (
             self.training and self.cfg.drop_rate > 0)
         mask = self._seq_mask(T, attention_mask, idx.device, flex)
-        x = self.drop_emb(self.tok_emb(idx) + self.pos_emb(pos))                    # (B, T, d)
+        x, rope = self.embed(idx, pos)                                              # (B, T, d)
         ws = []
         for blk in self.trf_blocks:
             if need_weights:
-                x, w = blk(x, mask=mask, need_weights=True)
+                x, w = blk(x, mask=mask, need_weights=True, rope=rope)
                 ws.append(w)
             else:
-                x = blk(x, mask=mask, impl=impl)
+                x = blk(x, mask=mask, impl=impl, rope=rope)
         x = self.final_norm(x)
         return (x, ws) if need_weights else x
 
@@ -369,8 +481,8 @@ def _new_caches(model, max_len):
 def _forward_cached(model, idx, pos, caches, key_mask=None):
     "Feed `idx` (B, T) at positions `pos` through the blocks, appending to `caches`; last position's logits (B, V)."
     mask, causal = _cache_mask(model.cfg, idx.shape[1], caches[0], key_mask, idx.device)
-    x = model.drop_emb(model.tok_emb(idx) + model.pos_emb(pos))           # (B, T, d)
-    for blk, c in zip(model.trf_blocks, caches): x = blk(x, mask=mask, is_causal=causal, cache=c)
+    x, rope = model.embed(idx, pos)                                       # (B, T, d)
+    for blk, c in zip(model.trf_blocks, caches): x = blk(x, mask=mask, is_causal=causal, cache=c, rope=rope)
     return model.out_head(model.final_norm(x[:, -1, :]))                   # (B, V_padded)
 
 @torch.no_grad()

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Union
 
 # %% auto #0
-__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'SHARDED_META', 'PEAK_TFLOPS', 'evaluate_model', 'GiB', 'keep_freed_memory',
-           'get_device', 'resolve_dtype', 'autocast_context', 'set_seed', 'param_groups', 'configure_optimizer',
+__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'NEVER_TRIM', 'SHARDED_META', 'PEAK_TFLOPS', 'evaluate_model', 'GiB',
+           'keep_freed_memory', 'get_device', 'resolve_dtype', 'autocast_context', 'set_seed', 'param_groups',
+           'configure_optimizer', 'muon_params', 'MuonAdamW', 'configure_muon', 'check_optimizer_setup',
            'grad_accum_steps', 'get_lr', 'get_rng_state', 'set_rng_state', 'console_note', 'describe_error',
            'atomic_write', 'is_sharded_checkpoint', 'step_checkpoints', 'best_checkpoint', 'latest_checkpoint',
            'save_checkpoint', 'load_checkpoint', 'save_sharded_checkpoint', 'load_sharded_state', 'StabilityGuard',
@@ -37,12 +38,14 @@ from .config import resolve_device
 # %% ../nbs/03_training.ipynb #b388b083
 M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4   # glibc mallopt parameters (malloc.h)
 
+NEVER_TRIM = -1   # mallopt(M_TRIM_THRESHOLD, -1): glibc never trims the heap (man mallopt); no size is big enough
+
 def keep_freed_memory() -> bool:
-    "Tell glibc not to return freed memory to the OS (no mmap for big blocks, no trimming). True if applied."
+    "Tell glibc not to return freed memory to the OS (no mmap for big blocks, no trimming ever). True if applied."
     if os.environ.get("LLM_E2E_NO_MALLOPT") or not sys.platform.startswith("linux"): return False
     try:
         libc = ctypes.CDLL("libc.so.6")
-        return libc.mallopt(M_MMAP_MAX, 0) == 1 and libc.mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1
+        return libc.mallopt(M_MMAP_MAX, 0) == 1 and libc.mallopt(M_TRIM_THRESHOLD, NEVER_TRIM) == 1
     except (OSError, AttributeError): return False    # not glibc (musl, ...): nothing to do
 
 def get_device(cfg) -> torch.device:
@@ -87,12 +90,9 @@ def param_groups(model, # the (unwrapped) model
     if not groups: raise LLMError("the model has no trainable parameters (all have requires_grad=False)")
     return groups
 
-def configure_optimizer(model, # the (unwrapped) model
-                        cfg, # reads training.learning_rate / weight_decay / beta1 / beta2 / eps
-                        fused: Optional[bool] = None): # None = fused where torch supports it
-    "AdamW over the trainable parameters, weight decay on 2-D weights only, fused kernel where available."
+def _adamw(groups: list, cfg, fused: Optional[bool] = None):
+    "torch's AdamW over `groups` with training.learning_rate / beta1 / beta2 / eps; fused where torch has the kernel."
     t = cfg.training
-    groups = param_groups(model, t.weight_decay, t.decay_embeddings)
     kw = dict(lr=t.learning_rate, betas=(t.beta1, t.beta2), eps=t.eps)
     if fused is not False:
         try: return torch.optim.AdamW(groups, fused=True, **kw)
@@ -100,12 +100,86 @@ def configure_optimizer(model, # the (unwrapped) model
             if fused: raise
     return torch.optim.AdamW(groups, **kw)
 
+def configure_optimizer(model, # the (unwrapped) model
+                        cfg, # reads training.optimizer / learning_rate / weight_decay / beta1 / beta2 / eps
+                        fused: Optional[bool] = None): # None = fused where torch supports it
+    "AdamW over the trainable parameters (decay on 2-D weights only, fused where available); `MuonAdamW` for muon."
+    t = cfg.training
+    groups = param_groups(model, t.weight_decay, t.decay_embeddings)
+    if getattr(t, "optimizer", "adamw") == "muon": return configure_muon(model, cfg, groups, fused)
+    return _adamw(groups, cfg, fused)
+
 def _reset_hparams(opt, cfg):
     "After loading an optimizer state: the hyper-parameters of the config in force win over the saved ones."
     t = cfg.training
     for g in opt.param_groups:
-        g["betas"], g["eps"] = (t.beta1, t.beta2), t.eps
+        if "betas" in g: g["betas"], g["eps"] = (t.beta1, t.beta2), t.eps     # AdamW's groups (Muon's eps is its own)
         g["weight_decay"] = t.weight_decay if g.get("decay", g["weight_decay"] > 0) else 0.0
+
+# %% ../nbs/03_training.ipynb #dbe9a0c7
+def muon_params(model) -> list:
+    "The parameters Muon trains: trainable 2-D weights, except nn.Embedding tables and the `out_head` (tied or not)."
+    skip = {id(m.weight) for m in model.modules() if isinstance(m, torch.nn.Embedding)}
+    head = getattr(model, "out_head", None)
+    if isinstance(head, torch.nn.Module): skip |= {id(p) for p in head.parameters()}
+    return [p for p in model.parameters() if p.requires_grad and p.dim() == 2 and id(p) not in skip]
+
+class MuonAdamW:
+    "`torch.optim.Muon` and AdamW as one optimizer: both's param_groups (Muon's first), step, zero_grad, state dicts."
+    def __init__(self, muon, # torch.optim.Muon over the hidden matrices
+                 adamw=None): # AdamW over the rest (None when nothing else trains)
+        self.parts = {k: o for k, o in (("muon", muon), ("adamw", adamw)) if o is not None}
+    @property
+    def param_groups(self) -> list: return [g for o in self.parts.values() for g in o.param_groups]
+    @property
+    def state(self) -> dict: return {p: v for o in self.parts.values() for p, v in o.state.items()}
+    def zero_grad(self, set_to_none: bool = True):
+        for o in self.parts.values(): o.zero_grad(set_to_none=set_to_none)
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad(): loss = closure()
+        for o in self.parts.values(): o.step()
+        return loss
+    def state_dict(self) -> dict: return {k: o.state_dict() for k, o in self.parts.items()}
+    def load_state_dict(self, sd: dict):
+        if set(sd) != set(self.parts):
+            raise ValueError(f"the state holds optimizers {sorted(sd)}, this one {sorted(self.parts)}")
+        for k, o in self.parts.items(): o.load_state_dict(sd[k])
+    def __repr__(self) -> str:
+        return "MuonAdamW(" + ", ".join(f"{k}: {sum(len(g['params']) for g in o.param_groups)} tensors"
+                                        for k, o in self.parts.items()) + ")"
+
+def configure_muon(model, # the (unwrapped) model
+                   cfg, # reads training.learning_rate / weight_decay (both parts), beta1 / beta2 / eps (AdamW)
+                   groups: Optional[list] = None, # AdamW groups over all trainable parameters (None = param_groups)
+                   fused: Optional[bool] = None): # AdamW's kernel: None = fused where torch supports it
+    "`MuonAdamW`: Muon (match_rms_adamw, so one lr schedule serves both) on `muon_params`, AdamW on the rest."
+    t = cfg.training
+    groups = groups or param_groups(model, t.weight_decay, t.decay_embeddings)
+    hidden = muon_params(model)
+    if not hidden:
+        raise LLMError("training.optimizer=muon: the model has no trainable 2-D hidden weights for Muon; "
+                       "use training.optimizer=adamw")
+    ids = {id(p) for p in hidden}
+    rest = [{**g, "params": [p for p in g["params"] if id(p) not in ids]} for g in groups]
+    rest = [g for g in rest if g["params"]]
+    muon = torch.optim.Muon([{"params": hidden, "weight_decay": t.weight_decay, "decay": True}], lr=t.learning_rate,
+                            weight_decay=t.weight_decay, adjust_lr_fn="match_rms_adamw")
+    return MuonAdamW(muon, _adamw(rest, cfg, fused) if rest else None)
+
+def check_optimizer_setup(cfg, # the run config
+                          fsdp: bool = False): # the run shards its model with FSDP
+    "Refuse, in one line, what training.optimizer=muon does not support: FSDP and the JAX backend."
+    if getattr(cfg.training, "optimizer", "adamw") != "muon": return
+    if fsdp:
+        raise LLMError("training.optimizer=muon does not work with system.parallel=fsdp (sharded checkpoints take one "
+                       "torch optimizer, and Muon on FSDP shards is untested); use system.parallel=ddp or "
+                       "training.optimizer=adamw")
+    if getattr(cfg.system, "backend", "torch") == "jax":
+        raise LLMError("training.optimizer=muon is PyTorch's torch.optim.Muon; system.backend=jax trains with AdamW "
+                       "only: use system.backend=torch or training.optimizer=adamw")
 
 # %% ../nbs/03_training.ipynb #8531b48f
 def grad_accum_steps(cfg, world_size: int = 1) -> int:
@@ -880,7 +954,7 @@ class TrainState:
     dist: DistInfo # rank, world size, device
     run_dir: Path # the run directory
     model: Any # the plain (unwrapped) model: checkpoints, samples, eval_fn
-    optimizer: Any # AdamW
+    optimizer: Any # AdamW, or MuonAdamW (training.optimizer=muon)
     scaler: Any # the fp16 grad scaler (disabled in fp32 / bf16)
     train_loader: Any # next_batch() -> (x, y); StopIteration when its epochs are done
     eval_loaders: dict = field(default_factory=dict) # name -> loader for estimate_loss
@@ -1000,8 +1074,16 @@ def _undo_start(s):
         else: p.unlink(missing_ok=True)
     for name, data in u["files"].items(): atomic_write(s.run_dir / name, lambda f, data=data: f.write(data))
 
+def _check_same_optimizer(state: dict, cfg):
+    "A checkpoint's optimizer state fits only the training.optimizer that wrote it ('muon': {'muon', 'adamw'} keys)."
+    saved, now = ("muon" if "muon" in state else "adamw"), getattr(cfg.training, "optimizer", "adamw")
+    if saved != now:
+        raise LLMError(f"the checkpoint was trained with training.optimizer={saved} but the config says {now}; its "
+                       f"optimizer state fits only that optimizer: resume with training.optimizer={saved}")
+
 def _load_optimizer_state(optimizer, state: dict, cfg):
-    "The checkpoint's AdamW moments; its groups must hold the same parameters (training.decay_embeddings decides)."
+    "The checkpoint's optimizer state; its groups must hold the same parameters (training.decay_embeddings decides)."
+    _check_same_optimizer(state, cfg)
     try:
         optimizer.load_state_dict(state)
     except ValueError as e:
@@ -1014,6 +1096,7 @@ def _load_optimizer_state(optimizer, state: dict, cfg):
 def _build_model(cfg, di, model=None, ckpt=None) -> tuple:
     "(model, optimizer, grad scaler, FSDP skeleton): seeded init or the checkpoint's weights and moments, activation "
     "checkpointing and FSDP sharding as configured (the optimizer is built on the sharded parameters); per-rank seed."
+    check_optimizer_setup(cfg, di.fsdp)
     set_seed(cfg.system.seed)
     if model is None:
         from llm_e2e.model import GPTModel
@@ -1562,6 +1645,7 @@ def plan_main(config, # a YAML config file or preset name
 def _backend_train(cfg) -> Callable:
     "The trainer of `system.backend`: `train` (PyTorch), or `llm_e2e.jax.train_jax` for 'jax' (imported only then)."
     if cfg.system.backend != "jax": return train
+    check_optimizer_setup(cfg)                               # muon: PyTorch only
     from llm_e2e.jax import train_jax
     return train_jax
 
