@@ -635,9 +635,10 @@ class GPTClassifier(nn.Module):
                  n_classes: int): # number of classes
         super().__init__()
         self.trunk, self.n_classes = trunk, n_classes
-        self.head = nn.Linear(trunk.cfg.emb_dim, n_classes)
+        bias = trunk.cfg.norm == "layernorm"      # RMSNorm trunks (Llama / Qwen3 classifiers): no bias, none to fold
+        self.head = nn.Linear(trunk.cfg.emb_dim, n_classes, bias=bias)
         nn.init.normal_(self.head.weight, 0.0, 0.02)
-        nn.init.zeros_(self.head.bias)
+        if bias: nn.init.zeros_(self.head.bias)
 
     def forward(self,
                 idx, # (B, T) token ids
