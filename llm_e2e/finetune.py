@@ -830,6 +830,16 @@ def encode_instruction(record: dict, # instruction record
     truncated = max_length is not None and len(ids) > max_length + 1
     return (ids[:max_length + 1] if truncated else ids), len(p), truncated
 
+def _report_dropped(what: str, unit: str, n_records: int, n_kept: int, n_trunc: int, dropped: list,
+                    max_length: int) -> dict:
+    "The build statistics; warns when examples were truncated or left out (no response token within the window)."
+    if n_trunc or dropped:
+        left_out = f"; {len(dropped)} left out (no response token within the window: records {dropped[:20]})"
+        warnings.warn(f"{what}: {n_trunc} of {n_records} {unit} truncated to {max_length} tokens"
+                      + (left_out if dropped else ""))
+    return {"examples": n_kept, "truncated": n_trunc, "dropped_no_target": len(dropped),
+            "dropped_records": dropped[:20]}
+
 def build_instruction_examples(records: list, # instruction records
                                enc, # tiktoken encoding
                                template: str = "alpaca", # prompt template
@@ -845,13 +855,7 @@ def build_instruction_examples(records: list, # instruction records
             dropped.append(i + 1)
             continue
         out.append((ids, pl))
-    stats = {"examples": len(out), "truncated": n_trunc, "dropped_no_target": len(dropped),
-             "dropped_records": dropped[:20]}
-    if n_trunc or dropped:
-        left_out = f"; {len(dropped)} left out (no response token within the window: records {dropped[:20]})"
-        warnings.warn(f"instruction data: {n_trunc} of {len(records)} examples truncated to {max_length} tokens"
-                      + (left_out if dropped else ""))
-    return out, stats
+    return out, _report_dropped("instruction data", "examples", len(records), len(out), n_trunc, dropped, max_length)
 
 def collate_instruction(batch, # list of (ids, prompt_len)
                         pad_id: int = 50256, # <|endoftext|>
@@ -1075,13 +1079,7 @@ def build_preference_examples(records: list, # preference records
             dropped.append(i + 1)
             continue
         out.append((c, rj, pl))
-    stats = {"examples": len(out), "truncated": n_trunc, "dropped_no_target": len(dropped),
-             "dropped_records": dropped[:20]}
-    if n_trunc or dropped:
-        left_out = f"; {len(dropped)} left out (no response token within the window: records {dropped[:20]})"
-        warnings.warn(f"preference data: {n_trunc} of {len(records)} pairs truncated to {max_length} tokens"
-                      + (left_out if dropped else ""))
-    return out, stats
+    return out, _report_dropped("preference data", "pairs", len(records), len(out), n_trunc, dropped, max_length)
 
 def collate_preference(batch, # list of (chosen ids, rejected ids, prompt_len)
                        pad_id: int = 50256, # <|endoftext|>
