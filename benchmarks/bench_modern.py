@@ -4,7 +4,7 @@ biases, untied embeddings and Muon, each alone and all together, on the same tok
 through `llm_e2e.ablation.run_variant`). Scores the same first --eval-windows non-overlapping windows of the
 validation split at every eval; prints val loss at equal tokens and at the baseline's training time, with verdicts.
     python benchmarks/bench_modern.py --json bench_modern.json        # shakespeare config, 100 steps, seeds 1337 2
-    python benchmarks/bench_modern.py --variants gpt2 rope swiglu --seeds 1 2 3 training.max_steps=200
+    python benchmarks/bench_modern.py training.max_steps=200 --variants gpt2 rope swiglu --seeds 1 2 3
     python benchmarks/bench_modern.py --config tiny training.max_steps=20 training.eval_interval=10 --seeds 1
 Runs go seed by seed; within a seed the variants alternate direction (forward, then backward), so a drift in the
 machine's load does not fall on one variant. Training time excludes evaluation and checkpoints."""
@@ -59,7 +59,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", help="write every curve, the table and the machine to this file")
     ap.add_argument("--plot", help="write the val-loss curves (tokens, time) to this PNG")
     ap.add_argument("--keep", help="keep the run folders under this folder (default: temporary)")
-    ap.add_argument("overrides", nargs="*", help="dotted config overrides (after the defaults: " + " ".join(DEFAULTS) + ")")
+    ap.add_argument("overrides", nargs="*", help="dotted config overrides, before --variants / --seeds (after the defaults: " + " ".join(DEFAULTS) + ")")
     a = ap.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)

@@ -19,8 +19,9 @@ __all__ = ['GPT2_TOP_MAP', 'GPT2_BLOCK_MAP', 'GPT2_HEAD', 'GPT2_IGNORED', 'HUB_A
            'save_hf_tokenizer', 'save_hf', 'save_hf_classifier', 'fold_head_bias', 'hf_classifier_config',
            'hf_classifier_state', 'hf_lora_target', 'lora_to_peft', 'peft_adapter_config', 'save_peft_adapter',
            'int8_per_row', 'Int8Linear', 'Int8Embedding', 'int8_kernel', 'quantize_int8', 'model_bytes',
-           'quantize_model', 'resolve_checkpoint', 'read_run_checkpoint', 'model_from_checkpoint', 'is_jax_run',
-           'load_any_model', 'load_model', 'save_run_checkpoint', 'import_hf', 'export_hf', 'sample_stream', 'sample']
+           'check_quantize', 'quantize_model', 'resolve_checkpoint', 'read_run_checkpoint', 'model_from_checkpoint',
+           'is_jax_run', 'load_any_model', 'load_model', 'save_run_checkpoint', 'import_hf', 'export_hf',
+           'sample_stream', 'sample']
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #97f0bda7
 import torch
@@ -999,13 +1000,17 @@ def model_bytes(model: torch.nn.Module) -> int:
             n += w.numel() + 8 * w.shape[0] + (0 if b is None else b.numel() * 4)   # int8 + per-row scale, zero point
     return n
 
+def check_quantize(quantize: Optional[str]):
+    "Raise one LLMError line unless `quantize` is None or a key of QUANTIZE_CHOICES (before any model is loaded)."
+    if quantize is not None and quantize not in QUANTIZE_CHOICES:
+        raise LLMError(f"quantize='{quantize}' is unknown; use one of {', '.join(QUANTIZE_CHOICES)} (or None)")
+
 def quantize_model(model: GPTModel, # a float GPTModel
                    quantize: Optional[str] = None, # None (float) or a key of QUANTIZE_CHOICES: 'int8', ...
                    ) -> GPTModel:
     "`model` with the named quantization applied (`quantize_int8`), or unchanged for None."
+    check_quantize(quantize)
     if quantize is None: return model
-    if quantize not in QUANTIZE_CHOICES:
-        raise LLMError(f"quantize='{quantize}' is unknown; use one of {', '.join(QUANTIZE_CHOICES)} (or None)")
     return quantize_int8(model, QUANTIZE_CHOICES[quantize])
 
 # %% ../nbs/04_load_openai_gpt2.ipynb #efe251ce
@@ -1198,8 +1203,7 @@ def sample_stream(source: Union[str, Path], # run dir, checkpoint, HF folder / f
                   ):
     "Yield the prompt, then the continuation in text pieces as they are generated (`llm-e2e sample` prints them)."
     from llm_e2e.dataset import get_tokenizer
-    if quantize is not None and quantize not in QUANTIZE_CHOICES:
-        raise LLMError(f"quantize='{quantize}' is unknown; use one of {', '.join(QUANTIZE_CHOICES)} (or None)")
+    check_quantize(quantize)                                        # before the model is loaded
     model, cfg = load_model(source, device=device)
     model = quantize_model(model, quantize)
     enc = get_tokenizer()

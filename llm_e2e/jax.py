@@ -19,8 +19,8 @@ __all__ = ['TPU_V6E', 'JaxMissingError', 'jax_unsupported', 'check_jax_config', 
            'cross_entropy', 'compute_dtype', 'make_train_step', 'train_step_fn', 'eval_loss', 'jax_checkpoints',
            'latest_jax_checkpoint', 'save_jax_checkpoint', 'load_jax_checkpoint', 'init_params', 'abstract_state',
            'JaxRun', 'setup_jax_run', 'jax_train_step', 'jax_log_step', 'jax_evaluate', 'jax_sample',
-           'jax_eval_and_sample', 'jax_checkpoint', 'train_jax', 'is_jax_run', 'params_from_jax_run',
-           'torch_model_from_jax_run', 'tpu_memory_per_chip', 'tpu_plan', 'tpu_available', 'tpu_cell_can_run']
+           'jax_eval_and_sample', 'jax_checkpoint', 'train_jax', 'params_from_jax_run', 'torch_model_from_jax_run',
+           'tpu_memory_per_chip', 'tpu_plan', 'tpu_available', 'tpu_cell_can_run']
 
 # %% ../nbs/08_jax.ipynb #af948d29
 from .config import GPT2Config, LLMError, ModelConfig, parse_mesh
@@ -817,11 +817,6 @@ def train_jax(cfg, # the run config (system.backend: jax)
     return _finish(run)
 
 # %% ../nbs/08_jax.ipynb #3af144bc
-def is_jax_run(run_dir) -> bool:
-    "Whether a run directory was trained by `train_jax` (its config.yaml says system.backend: jax)."
-    p = Path(run_dir) / "config.yaml"
-    return p.is_file() and GPT2Config.load(p).system.backend == "jax"
-
 def params_from_jax_run(run_dir, # a run directory of `train_jax`
                         ) -> tuple:
     "(flat parameters on one device, GPT2Config, step) of a JAX run's latest complete checkpoint."
