@@ -479,7 +479,7 @@ PRESETS = {
     "shakespeare": dict(
         data=dict(dataset="shakespeare", block_size=128),
         model=dict(context_length=128, emb_dim=128, n_layers=4, n_heads=4, drop_rate=0.0, pad_vocab_multiple=64),
-        training=dict(learning_rate=2e-3, min_lr=2e-4, warmup_steps=30, max_steps=600, batch_size=8,
+        training=dict(learning_rate=2e-3, min_lr=2e-4, warmup_steps=100, max_steps=600, batch_size=8,
                       weight_decay=0.1, beta2=0.99, eval_interval=150, eval_iters=10, save_interval=300,
                       keep_last=2, sample_max_new_tokens=200),
         logging=dict(log_interval=25, run_name="shakespeare"),
