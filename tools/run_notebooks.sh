@@ -10,7 +10,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 [ -x "${VENV:-$ROOT/.venv}/bin/python" ] && . "${VENV:-$ROOT/.venv}/bin/activate"
 if [ -z "${LLM_E2E_DATA_DIR:-}" ] && [ -d "$ROOT/../shared/data" ]; then export LLM_E2E_DATA_DIR=$(cd "$ROOT/../shared/data" && pwd); fi
-export HOME=$(mktemp -d) HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 WANDB_MODE=offline TOKENIZERS_PARALLELISM=false
+SCRATCH=$(mktemp -d)                                # HOME and TMPDIR of the kernels, removed at exit
+trap 'rm -rf "$SCRATCH"' EXIT
+mkdir -p "$SCRATCH/home" "$SCRATCH/tmp"
+export HOME=$SCRATCH/home TMPDIR=$SCRATCH/tmp HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 WANDB_MODE=offline TOKENIZERS_PARALLELISM=false
 export HF_HOME=$HOME/hf TIKTOKEN_CACHE_DIR=$HOME/tiktoken TQDM_DISABLE=1 PYTHONHASHSEED=0 PYDEVD_DISABLE_FILE_VALIDATION=1
 unset MPLBACKEND   # the kernel's inline backend draws the figures into the notebook
 if [ $# -gt 0 ]; then nbs=("$@"); else nbs=(nbs/*.ipynb); fi

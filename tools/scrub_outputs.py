@@ -7,7 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # absolute paths a reader should never see: home and temporary folders, the checkout and the shared data folder
-MACHINE_PATH = re.compile(r"(/" + r"tmp/[A-Za-z0-9_.-]+|/" + r"root\b|/" + r"home/[A-Za-z0-9_.-]+|/" + r"work/[A-Za-z0-9_.-]+)")
+# (tools/run_notebooks.sh nests the temporary folders of the kernels in a scratch folder: both parts are one path)
+MACHINE_PATH = re.compile(r"(/" + r"tmp/(?:[A-Za-z0-9_.-]+/tmp/)?[A-Za-z0-9_.-]+|/" + r"root\b|/" + r"home/[A-Za-z0-9_.-]+|/" + r"work/[A-Za-z0-9_.-]+)")
 
 
 def replacements() -> list:

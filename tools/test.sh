@@ -23,9 +23,16 @@ python -c "import jax, flax.nnx, optax, orbax.checkpoint" || {
   echo "0 passed, 1 failed"; exit 1; }
 echo "install: $(( $(date +%s) - t0 )) s"
 
-# --- test environment: no network, temporary HOME, data from ../shared/data unless set ---
+# --- test environment: no network, temporary HOME and TMPDIR (removed at exit), data from ../shared/data unless set ---
 if [ -z "${LLM_E2E_DATA_DIR:-}" ] && [ -d "$ROOT/../shared/data" ]; then export LLM_E2E_DATA_DIR=$(cd "$ROOT/../shared/data" && pwd); fi
-export HOME=$(mktemp -d) HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 WANDB_MODE=offline MPLBACKEND=Agg TOKENIZERS_PARALLELISM=false
+SCRATCH=$(mktemp -d)
+trap 'rm -rf "$SCRATCH"' EXIT
+mkdir -p "$SCRATCH/home" "$SCRATCH/tmp"
+# the notebooks write up to about 3.2 GB of checkpoints at once (2 workers); a full disk fails them half-way
+free_mb=$(df -Pm "$SCRATCH" | awk 'NR==2 {print $4}')
+echo "scratch: $SCRATCH, ${free_mb} MB free"
+[ "${free_mb:-0}" -ge 4096 ] || echo "WARNING: under 4 GB free for the test runs' checkpoints: tests may fail with 'No space left'"
+export HOME=$SCRATCH/home TMPDIR=$SCRATCH/tmp HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 WANDB_MODE=offline MPLBACKEND=Agg TOKENIZERS_PARALLELISM=false
 export HF_HOME=$HOME/hf TIKTOKEN_CACHE_DIR=$HOME/tiktoken
 passed=0; failed=0
 check() { # name, command...
@@ -60,11 +67,12 @@ check "no machine paths in the repository" no_machine_paths
 check "docs pre-processing (nbdev_proc_nbs) of every notebook" python tools/proc_nb.py
 
 # --- the notebooks: nbdev_test, one test per notebook ---
-log=$(mktemp)
+log=$SCRATCH/nbdev_test.log
 t0=$(date +%s)
 nbdev_test --do_print --timing --n_workers "${N_WORKERS:-2}" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 echo "nbdev_test: $(( $(date +%s) - t0 )) s, exit code $rc"
+echo "left in TMPDIR by the notebooks: $(du -sm "$TMPDIR" | cut -f1) MB (each notebook removes its own runs)"
 read np nf < <(python tools/count_nbdev_test.py "$log" "$rc")
 passed=$((passed+np)); failed=$((failed+nf))
 echo "$passed passed, $failed failed"
