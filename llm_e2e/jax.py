@@ -72,6 +72,7 @@ def jax_unsupported(cfg, # a GPT2Config or ModelConfig
     "The settings of `cfg` the JAX backend cannot build, as 'section.key=value' strings (empty: fine)."
     m = _mcfg(cfg)
     bad = list(m.modern_switches()) if hasattr(m, "modern_switches") else []
+    bad = [s for s in bad if not s.startswith("model.ffn_dim=")]     # any GELU width is GPT-2's (n_inner)
     opt = getattr(getattr(cfg, "training", None), "optimizer", "adamw")
     if opt != "adamw": bad.append(f"training.optimizer={opt}")
     return bad
@@ -124,11 +125,11 @@ class MultiHeadAttention(nnx.Module):
 # %% ../nbs/08_jax.ipynb #9d9c81b4
 @_init_signature
 class FeedForward(nnx.Module):
-    "Position-wise MLP: `fc_in` (d -> 4d), GELU (tanh), `fc_out` (4d -> d); ours: `layers.0`, `layers.2`."
+    "Position-wise MLP: `fc_in` (d -> h: 4d or `ffn_dim`), tanh GELU, `fc_out` (h -> d); ours: `layers.0`, `.2`."
     def __init__(self, m: ModelConfig, rngs: nnx.Rngs):
-        d = m.emb_dim
-        self.fc_in = nnx.Linear(d, 4 * d, kernel_init=_normal(0.02), rngs=rngs)
-        self.fc_out = nnx.Linear(4 * d, d, kernel_init=_normal(0.02 / math.sqrt(2 * m.n_layers)), rngs=rngs)
+        d, h = m.emb_dim, m.hidden_dim
+        self.fc_in = nnx.Linear(d, h, kernel_init=_normal(0.02), rngs=rngs)
+        self.fc_out = nnx.Linear(h, d, kernel_init=_normal(0.02 / math.sqrt(2 * m.n_layers)), rngs=rngs)
 
     def __call__(self, x): return self.fc_out(jax.nn.gelu(self.fc_in(x), approximate=True))
 
