@@ -30,14 +30,15 @@ def bench_config(name, steps, out_dir, backend, seed=None, overrides=()):
     "The job's config for one run: `steps` steps, one eval at the end, warmup at most a fifth of the steps."
     from llm_e2e.config import load_config
     p = ROOT / "configs" / f"{name}.yaml"
+    source = p if p.exists() else name
+    warmup = min(load_config(source, list(overrides)).training.warmup_steps, steps // 5)   # before max_steps changes
     ov = [f"training.max_steps={steps}", f"training.eval_interval={steps}", f"training.save_interval={steps}",
           "training.sample_max_new_tokens=20", "system.device=cpu", f"logging.out_dir={out_dir}",
           f"logging.run_name={backend}", "logging.log_interval=10", "logging.progress_bar=false",
-          "logging.wandb_mode=disabled", *overrides]
+          "logging.wandb_mode=disabled", *overrides, f"training.warmup_steps={warmup}"]
     if seed is not None: ov.append(f"system.seed={seed}")
     if backend == "jax": ov += ["system.backend=jax", "system.mesh=data:1"]
-    cfg = load_config(p if p.exists() else name, ov)
-    return cfg.replace([f"training.warmup_steps={min(cfg.training.warmup_steps, steps // 5)}"])
+    return load_config(source, ov)
 
 
 def unfused_adamw():
@@ -49,7 +50,7 @@ def unfused_adamw():
 
 def one(backend, steps, name, out_dir, seed, overrides):
     "Train with one backend in this process; print one JSON line with its figures."
-    from llm_e2e.training import read_metrics
+    from llm_e2e.training import read_metrics, step_rows
     cfg = bench_config(name, steps, out_dir, backend, seed, overrides)
     t0 = time.time()
     if backend == "jax":
@@ -61,7 +62,7 @@ def one(backend, steps, name, out_dir, seed, overrides):
         res = train(cfg)
     wall = time.time() - t0
     rows = read_metrics(res.run_dir)
-    steps_rows = [r for r in rows if "loss" in r and "event" not in r]
+    steps_rows = step_rows(rows)
     tps = [r["tok_per_s"] for r in steps_rows][1:]
     val = [r["val_loss"] for r in rows if r.get("val_loss") is not None][-1]
     print(json.dumps({"backend": backend, "seed": cfg.system.seed, "steps": res.step, "val_loss": val,

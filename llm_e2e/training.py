@@ -18,12 +18,12 @@ __all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'NEVER_TRIM', 'SHARDED_META', 'PEAK
            'atomic_write', 'is_sharded_checkpoint', 'step_checkpoints', 'best_checkpoint', 'latest_checkpoint',
            'save_checkpoint', 'load_checkpoint', 'save_sharded_checkpoint', 'load_sharded_state', 'StabilityGuard',
            'peak_flops', 'memory_used', 'cuda_memory_report', 'format_log_line', 'MetricsLogger', 'read_metrics',
-           'plot_metrics', 'all_ranks_agree', 'rank_memory', 'transformer_blocks', 'apply_activation_checkpointing',
-           'shard_model', 'clip_sharded_grads_', 'default_loss_fn', 'split_loss', 'estimate_loss', 'make_run_dir',
-           'DistInfo', 'setup_distributed', 'TrainResult', 'default_sample_fn', 'StepOutcome', 'TrainState',
-           'setup_training', 'train_step', 'data_epoch', 'log_step', 'eval_step', 'full_model_copy', 'eval_and_sample',
-           'checkpoint_state', 'checkpoint_step', 'recover_bad_step', 'finish_run', 'train', 'memory_plan',
-           'format_plan', 'plan_main', 'train_main', 'main']
+           'step_rows', 'plot_metrics', 'all_ranks_agree', 'rank_memory', 'transformer_blocks',
+           'apply_activation_checkpointing', 'shard_model', 'clip_sharded_grads_', 'default_loss_fn', 'split_loss',
+           'estimate_loss', 'make_run_dir', 'DistInfo', 'setup_distributed', 'TrainResult', 'default_sample_fn',
+           'StepOutcome', 'TrainState', 'setup_training', 'train_step', 'data_epoch', 'log_step', 'eval_step',
+           'full_model_copy', 'eval_and_sample', 'checkpoint_state', 'checkpoint_step', 'recover_bad_step',
+           'finish_run', 'train', 'memory_plan', 'format_plan', 'plan_main', 'train_main', 'main']
 
 # %% ../nbs/03_training.ipynb #bdc2080d
 import numpy as np
@@ -654,13 +654,18 @@ def read_metrics(run_dir) -> list:
     if not p.exists(): return []
     return [r for r in (_safe_json(l) for l in p.read_text().splitlines() if l.strip()) if r.get("step") != math.inf]
 
+def step_rows(records: list, # metrics records: `read_metrics(run_dir)`, or a TrainResult's `metrics`
+             ) -> list:
+    "The training-step rows (loss, lr, grad_norm, speed, ...): evaluation, sample and event rows left out."
+    return [r for r in records if "loss" in r and "event" not in r]
+
 # %% ../nbs/03_training.ipynb #089642f5
 def plot_metrics(run_dir) -> list:
     "Write loss.png, lr.png and grad_norm.png from metrics.jsonl; returns the paths written."
     from matplotlib.figure import Figure
     run_dir = Path(run_dir)
     recs = read_metrics(run_dir)
-    tr = [r for r in recs if "loss" in r and "event" not in r]
+    tr = step_rows(recs)
     ev = [r for r in recs if "val_loss" in r or "train_loss" in r]
     out = []
     def _save(fig, name):
