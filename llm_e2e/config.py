@@ -108,13 +108,17 @@ class ModelConfig:
         "Do W_query / W_key / W_value carry biases? (`qkv_bias` and `bias`)."
         return self.qkv_bias and self.bias
 
-    def modern_switches(self) -> list:
-        "The settings that differ from GPT-2's architecture, as 'model.key=value' strings (empty for GPT-2)."
+    def non_gpt2_switches(self) -> list:
+        "The modern switches GPT-2's architecture cannot hold, as 'model.key=value' strings (any MLP width it can)."
         gpt2 = dict(position="learned", norm="layernorm", mlp="gelu", qk_norm=False, bias=True)
         out = [f"model.{k}={getattr(self, k)}" for k, v in gpt2.items() if getattr(self, k) != v]
         if self.kv_heads != self.n_heads: out.append(f"model.n_kv_heads={self.n_kv_heads}")
-        if self.ffn_dim and self.ffn_dim != 4 * self.emb_dim: out.append(f"model.ffn_dim={self.ffn_dim}")
         return out
+
+    def modern_switches(self) -> list:
+        "The settings that differ from GPT-2's architecture, as 'model.key=value' strings (empty for GPT-2)."
+        wide = self.ffn_dim and self.ffn_dim != 4 * self.emb_dim                 # GPT-2 holds it as n_inner
+        return self.non_gpt2_switches() + ([f"model.ffn_dim={self.ffn_dim}"] if wide else [])
 
     def check(self):
         _positive(self, "model", "vocab_size", "pad_vocab_multiple", "context_length", "emb_dim", "n_layers", "n_heads")

@@ -515,7 +515,7 @@ def hf_format(m: ModelConfig, # the architecture to export
         raise LLMError(f"{source}: no Hugging Face format holds model.qk_norm=True with model.bias=True: Qwen3 (Llama "
                        "with qk_norm) has no MLP biases and Llama has no qk_norm; train with model.bias=false (Qwen3) "
                        "or model.qk_norm=false (Llama)")
-    held = [s for s in m.modern_switches() if not s.startswith("model.ffn_dim")]
+    held = m.non_gpt2_switches()
     raise LLMError(f"{source}: no Hugging Face format holds {', '.join(held)}: GPT-2 needs learned positions, "
                    "layernorm, gelu, no qk_norm and no GQA; Llama needs position=rope + norm=rmsnorm + mlp=swiglu "
                    "without qk_norm; Qwen3 is Llama with qk_norm and model.bias=false")

@@ -71,8 +71,7 @@ def jax_unsupported(cfg, # a GPT2Config or ModelConfig
                     ) -> list:
     "The settings of `cfg` the JAX backend cannot build, as 'section.key=value' strings (empty: fine)."
     m = _mcfg(cfg)
-    bad = list(m.modern_switches()) if hasattr(m, "modern_switches") else []
-    bad = [s for s in bad if not s.startswith("model.ffn_dim=")]     # any GELU width is GPT-2's (n_inner)
+    bad = m.non_gpt2_switches() if hasattr(m, "non_gpt2_switches") else []     # any GELU width is GPT-2's (n_inner)
     opt = getattr(getattr(cfg, "training", None), "optimizer", "adamw")
     if opt != "adamw": bad.append(f"training.optimizer={opt}")
     return bad
